@@ -1,0 +1,74 @@
+"""Which entries the public may see, and the filters of the archive's lists."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from archive.models import EntryPage, PartnerCity, TestimonyPage, Theme
+
+ENTRY_TYPES = {
+    "initiative": _("Commemorative initiatives"),
+    "testimony": _("Testimonies"),
+    "memorial_site": _("Memorial sites"),
+}
+
+
+def visible_entries():
+    """Entries anyone may see: live, not behind a view restriction, and testimonies only with consent."""
+    no_consent = TestimonyPage.objects.filter(consent=TestimonyPage.Consent.NOT_RECORDED).values("pk")
+    return EntryPage.objects.live().public().exclude(pk__in=no_consent)
+
+
+def entry_model_for(type_slug):
+    from archive.models import InitiativePage, MemorialSitePage
+
+    return {
+        "initiative": InitiativePage,
+        "testimony": TestimonyPage,
+        "memorial_site": MemorialSitePage,
+    }.get(type_slug)
+
+
+class EntryFilterForm(forms.Form):
+    type = forms.ChoiceField(label=_("Type"), required=False)
+    city = forms.ModelChoiceField(
+        label=_("City"), queryset=PartnerCity.objects.all(), required=False, to_field_name="slug"
+    )
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    date_from = forms.IntegerField(label=_("From year"), required=False, min_value=1000, max_value=2100)
+    date_to = forms.IntegerField(label=_("To year"), required=False, min_value=1000, max_value=2100)
+
+    def __init__(self, *args, locale=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", _("All types")), *ENTRY_TYPES.items()]
+        self.fields["city"].empty_label = _("All cities")
+        themes = Theme.objects.filter(locale=locale) if locale else Theme.objects.all()
+        self.fields["theme"].choices = [("", _("All themes"))] + [
+            (slug, name) for slug, name in themes.values_list("slug", "name").distinct()
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start year must not be after the end year."))
+        return cleaned
+
+
+def filter_entries(entries, form):
+    """Narrow an EntryPage queryset by a bound, valid EntryFilterForm; an invalid form filters nothing."""
+    if form is None or not form.is_bound or not form.is_valid():
+        return entries
+    data = form.cleaned_data
+    if data.get("type"):
+        model = entry_model_for(data["type"])
+        entries = entries.filter(pk__in=model.objects.values("pk"))
+    if data.get("city"):
+        entries = entries.filter(Q(city=data["city"]) | Q(initiativepage__partner_cities=data["city"])).distinct()
+    if data.get("theme"):
+        entries = entries.filter(themes__slug=data["theme"]).distinct()
+    if data.get("date_from"):
+        entries = entries.filter(date__year__gte=data["date_from"])
+    if data.get("date_to"):
+        entries = entries.filter(date__year__lte=data["date_to"])
+    return entries

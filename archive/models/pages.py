@@ -1,0 +1,453 @@
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from archive.blocks import EntryBodyBlock
+from archive.text import paragraphs, stream_to_text
+
+from .dates import DatePrecision, format_historical_date, normalise_date
+
+
+class EntryTag(TaggedItemBase):
+    content_object = ParentalKey("archive.EntryPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class Licence(models.TextChoices):
+    CC_BY = "CC BY", "CC BY"
+    CC_BY_4 = "CC BY 4.0", "CC BY 4.0"
+    CC_BY_SA_4 = "CC BY-SA 4.0", "CC BY-SA 4.0"
+    CC_BY_NC_4 = "CC BY-NC 4.0", "CC BY-NC 4.0"
+    CC0 = "CC0 1.0", "CC0 1.0"
+    PUBLIC_DOMAIN = "public domain", _("public domain")
+    ALL_RIGHTS_RESERVED = "all rights reserved", _("all rights reserved, used with permission")
+
+
+class ArchiveIndexPage(Page):
+    """The archive, or one city's section of it: lists the entries below it."""
+
+    introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    city = models.ForeignKey(
+        "archive.PartnerCity",
+        verbose_name=_("city"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Set on a partner city's own section of the archive."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("city")]
+    search_fields = Page.search_fields + [index.SearchField("introduction")]
+
+    parent_page_types = ["home.HomePage", "archive.ArchiveIndexPage"]
+    subpage_types = [
+        "archive.ArchiveIndexPage",
+        "archive.InitiativePage",
+        "archive.TestimonyPage",
+        "archive.MemorialSitePage",
+        "archive.CollectionPage",
+    ]
+
+    class Meta:
+        verbose_name = _("archive index")
+
+    entries_per_page = 24
+
+    def get_context(self, request, *args, **kwargs):
+        from archive.listing import EntryFilterForm, filter_entries
+
+        context = super().get_context(request, *args, **kwargs)
+        form = EntryFilterForm(request.GET or None, locale=self.locale)
+        entries = EntryPage.objects.live().public().descendant_of(self).filter(locale=self.locale)
+        entries = filter_entries(entries, form)
+        paginator = Paginator(entries.order_by("-date", "title"), self.entries_per_page)
+        context["filter_form"] = form
+        context["entries"] = paginator.get_page(request.GET.get("page"))
+        context["collections"] = CollectionPage.objects.live().public().child_of(self)
+        return context
+
+
+class EntryPage(Page):
+    """What every archive entry has: date, place, themes, tags, source and licence.
+
+    Not creatable itself; the concrete entry types inherit from it, so the whole
+    archive can be listed, filtered and indexed as one queryset.
+    """
+
+    external_id = models.CharField(
+        _("external ID"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The entry's identifier in the file it was imported from."),
+    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences shown in lists."))
+    date = models.DateField(_("date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"), max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    city = models.ForeignKey(
+        "archive.PartnerCity",
+        verbose_name=_("city"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entries",
+    )
+    themes = ParentalManyToManyField("archive.Theme", verbose_name=_("themes"), blank=True)
+    tags = ClusterTaggableManager(through=EntryTag, blank=True, verbose_name=_("tags"))
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown at the top of the entry and in lists; give it alt text."),
+    )
+    body = StreamField(EntryBodyBlock(), verbose_name=_("body"), blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    licence = models.CharField(_("licence"), max_length=40, choices=Licence.choices, default=Licence.CC_BY_SA_4)
+    attribution = models.CharField(
+        _("attribution"), max_length=300, blank=True, help_text=_("Who made or holds the source, as it must be credited.")
+    )
+
+    is_creatable = False
+    parent_page_types = ["archive.ArchiveIndexPage"]
+    subpage_types = []
+
+    entry_panels = [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("date"), FieldPanel("date_precision")])],
+            heading=_("Date"),
+        ),
+        FieldPanel("city"),
+        FieldPanel("themes"),
+        FieldPanel("tags"),
+        FieldPanel("image"),
+    ]
+    source_panels = [
+        MultiFieldPanel(
+            [FieldPanel("source_url"), FieldPanel("licence"), FieldPanel("attribution"), FieldPanel("external_id")],
+            heading=_("Source and licence"),
+        ),
+    ]
+    location_panels = [
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")])],
+            heading=_("Location"),
+        )
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+        index.FilterField("city"),
+        index.FilterField("locale"),
+        index.RelatedFields("city", [index.SearchField("name_de"), index.SearchField("name_ru")]),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+
+    class Meta:
+        verbose_name = _("archive entry")
+        verbose_name_plural = _("archive entries")
+
+    def clean(self):
+        super().clean()
+        if self.date and self.date_precision:
+            self.date = normalise_date(self.date, self.date_precision)
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+
+    @property
+    def display_date(self):
+        return format_historical_date(self.date, self.date_precision)
+
+    @property
+    def entry_type(self):
+        return self.specific_class.entry_type_slug
+
+    @cached_property
+    def body_text(self):
+        """The body as plain text paragraphs, for snippets, exports and search."""
+        return stream_to_text(self.body)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["themes"] = list(self.themes.all())
+        context["tags"] = list(self.tags.all())
+        context["collections"] = [
+            item.collection for item in self.collection_items.select_related("collection") if item.collection.live
+        ]
+        return context
+
+
+class InitiativePage(EntryPage):
+    """A commemorative initiative: a wreath-laying, a youth exchange, an exhibition."""
+
+    entry_type_slug = "initiative"
+
+    date_end = models.DateField(_("end date"), null=True, blank=True, help_text=_("For initiatives over several days."))
+    organisers = models.TextField(_("organisers"), blank=True, help_text=_("One per line."))
+    partner_cities = ParentalManyToManyField(
+        "archive.PartnerCity", verbose_name=_("partner cities"), blank=True, related_name="initiatives"
+    )
+
+    content_panels = (
+        Page.content_panels
+        + EntryPage.entry_panels
+        + [FieldPanel("date_end"), FieldPanel("organisers"), FieldPanel("partner_cities"), FieldPanel("body")]
+        + EntryPage.location_panels
+        + EntryPage.source_panels
+    )
+    search_fields = EntryPage.search_fields + [index.SearchField("organisers")]
+
+    class Meta:
+        verbose_name = _("commemorative initiative")
+        verbose_name_plural = _("commemorative initiatives")
+
+    def clean(self):
+        super().clean()
+        if self.date_end and self.date and self.date_end < self.date:
+            raise ValidationError({"date_end": _("The end date cannot be before the start date.")})
+
+    @property
+    def organiser_list(self):
+        return [line.strip() for line in self.organisers.splitlines() if line.strip()]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["partner_cities"] = list(self.partner_cities.all())
+        return context
+
+
+class TestimonyPage(EntryPage):
+    """An eyewitness testimony: who spoke, when and where, and on what terms it may be shown."""
+
+    entry_type_slug = "testimony"
+
+    class Consent(models.TextChoices):
+        NOT_RECORDED = "not_recorded", _("not recorded")
+        PUBLIC = "public", _("public")
+        EDUCATION = "education", _("education only")
+
+    class OriginalLanguage(models.TextChoices):
+        GERMAN = "de", _("German")
+        RUSSIAN = "ru", _("Russian")
+        OTHER = "other", _("other")
+
+    witness_name = models.CharField(_("witness"), max_length=200)
+    witness_birth_year = models.PositiveSmallIntegerField(
+        _("witness's year of birth"), null=True, blank=True, validators=[MinValueValidator(1850)]
+    )
+    recorded_place = models.CharField(_("place recorded"), max_length=200, blank=True)
+    original_language = models.CharField(
+        _("original language"), max_length=10, choices=OriginalLanguage.choices, default=OriginalLanguage.RUSSIAN
+    )
+    transcript = RichTextField(_("transcript"), blank=True, features=["bold", "italic", "ol", "ul"])
+    media = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("audio or video recording"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    consent = models.CharField(
+        _("consent"), max_length=20, choices=Consent.choices, default=Consent.NOT_RECORDED
+    )
+    consent_given_by = models.CharField(_("consent given by"), max_length=200, blank=True)
+    consent_date = models.DateField(_("consent recorded on"), null=True, blank=True)
+    contains_personal_data = models.BooleanField(
+        _("personal data about living persons"),
+        default=False,
+        help_text=_("Keeps the witness's details off the public page until an editor clears this flag."),
+    )
+
+    content_panels = (
+        Page.content_panels
+        + EntryPage.entry_panels
+        + [
+            MultiFieldPanel(
+                [
+                    FieldPanel("witness_name"),
+                    FieldPanel("witness_birth_year"),
+                    FieldPanel("recorded_place"),
+                    FieldPanel("original_language"),
+                ],
+                heading=_("Witness and recording"),
+            ),
+            FieldPanel("transcript"),
+            FieldPanel("media"),
+            FieldPanel("body"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("consent"),
+                    FieldPanel("consent_given_by"),
+                    FieldPanel("consent_date"),
+                    FieldPanel("contains_personal_data"),
+                ],
+                heading=_("Consent and personal data"),
+            ),
+        ]
+        + EntryPage.location_panels
+        + EntryPage.source_panels
+    )
+    search_fields = EntryPage.search_fields + [index.SearchField("transcript"), index.SearchField("witness_name")]
+
+    class Meta:
+        verbose_name = _("testimony")
+        verbose_name_plural = _("testimonies")
+
+    @property
+    def has_consent(self):
+        return self.consent != self.Consent.NOT_RECORDED
+
+    def clean(self):
+        super().clean()
+        if self.has_consent and not (self.consent_given_by and self.consent_date):
+            raise ValidationError(_("Record who gave consent and when."))
+
+
+class MemorialSitePage(EntryPage):
+    """A place of remembrance: a Stolperstein, a memorial, a war cemetery, a plaque."""
+
+    entry_type_slug = "memorial_site"
+
+    class Kind(models.TextChoices):
+        STOLPERSTEIN = "stolperstein", _("Stolperstein")
+        MEMORIAL = "memorial", _("memorial")
+        WAR_CEMETERY = "war_cemetery", _("war cemetery")
+        PLAQUE = "plaque", _("memorial plaque")
+        OTHER = "other", _("other")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEMORIAL)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    inscription = models.TextField(_("inscription"), blank=True)
+
+    content_panels = (
+        Page.content_panels
+        + EntryPage.entry_panels
+        + [FieldPanel("kind"), FieldPanel("address")]
+        + EntryPage.location_panels
+        + [
+            FieldPanel("inscription"),
+            FieldPanel("body", heading=_("History")),
+            InlinePanel("people", heading=_("People commemorated"), label=_("person")),
+        ]
+        + EntryPage.source_panels
+    )
+    search_fields = EntryPage.search_fields + [
+        index.SearchField("address"),
+        index.SearchField("inscription"),
+        index.RelatedFields("people", [index.SearchField("name")]),
+    ]
+
+    class Meta:
+        verbose_name = _("memorial site")
+        verbose_name_plural = _("memorial sites")
+
+    @property
+    def inscription_stones(self):
+        """One block of lines per stone: stones are separated by a blank line."""
+        return paragraphs(self.inscription)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["people"] = list(self.people.all())
+        return context
+
+
+class CommemoratedPerson(Orderable):
+    site = ParentalKey(MemorialSitePage, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(_("name"), max_length=200)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    death_year = models.PositiveSmallIntegerField(_("year of death"), null=True, blank=True)
+    born = models.CharField(_("born (date and place)"), max_length=200, blank=True)
+    deported = models.CharField(_("deported (date and destination)"), max_length=300, blank=True)
+    fate = models.CharField(_("fate"), max_length=200, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("birth_year"), FieldPanel("death_year")]),
+        FieldPanel("born"),
+        FieldPanel("deported"),
+        FieldPanel("fate"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("person commemorated")
+        verbose_name_plural = _("people commemorated")
+
+    def __str__(self):
+        return self.name
+
+
+class CollectionPage(Page):
+    """An editor's curated, ordered selection of entries, ready to use in class."""
+
+    introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown on the home page when the collection is featured."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        FieldPanel("cover_image"),
+        InlinePanel("items", heading=_("Entries"), label=_("entry"), min_num=1),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("introduction")]
+
+    parent_page_types = ["archive.ArchiveIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("collection")
+        verbose_name_plural = _("collections")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["entries"] = [
+            item.entry.specific
+            for item in self.items.select_related("entry", "entry__city", "entry__image")
+            if item.entry.live
+        ]
+        return context
+
+
+class CollectionItem(Orderable):
+    collection = ParentalKey(CollectionPage, on_delete=models.CASCADE, related_name="items")
+    entry = models.ForeignKey(
+        EntryPage, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="collection_items"
+    )
+    note = models.CharField(_("editor's note"), max_length=300, blank=True)
+
+    panels = [PageChooserPanel("entry", ["archive.EntryPage"]), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("collection entry")

@@ -1,0 +1,54 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+
+from archive.listing import visible_entries
+from archive.models import ArchiveIndexPage, CollectionPage, PartnerCity
+
+
+class HomePage(Page):
+    introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        InlinePanel("featured_collections", heading=_("Featured collections"), label=_("collection"), max_num=6),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["archive.ArchiveIndexPage"]
+    max_count_per_parent = 1
+
+    latest_entries_count = 6
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["featured_collections"] = [
+            item.collection
+            for item in self.featured_collections.select_related("collection", "collection__cover_image")
+            if item.collection.live
+        ]
+        context["latest_entries"] = (
+            visible_entries()
+            .filter(locale=self.locale)
+            .select_related("city", "image")
+            .order_by("-first_published_at")[: self.latest_entries_count]
+        )
+        context["partner_cities"] = PartnerCity.objects.prefetch_related("partners").filter(partners__isnull=False).distinct()
+        context["archive"] = self.get_children().live().type(ArchiveIndexPage).first()
+        return context
+
+
+class FeaturedCollection(Orderable):
+    home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_collections")
+    collection = models.ForeignKey(CollectionPage, verbose_name=_("collection"), on_delete=models.CASCADE, related_name="+")
+
+    panels = [PageChooserPanel("collection", ["archive.CollectionPage"])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("featured collection")

@@ -1,0 +1,53 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+from wagtail.models import Locale, Page
+
+from archive.models import ArchiveIndexPage
+from home.models import HomePage
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """For each language: the translation of this page, or where to go when there is none yet."""
+    request = context.get("request")
+    page = context.get("page")
+    current = translation.get_language()
+    options = []
+    locales = {locale.language_code: locale for locale in Locale.objects.all()}
+    for code, name in settings.LANGUAGES:
+        option = {"code": code, "name": name, "current": code == current, "url": None, "missing": False}
+        if isinstance(page, Page):
+            translated = None
+            if code in locales:
+                translated = page.get_translation_or_none(locales[code])
+            if translated is not None and translated.live:
+                option["url"] = translated.url
+            else:
+                option["missing"] = True
+                home = _locale_home(locales.get(code))
+                option["url"] = home.url if home else f"/{code}/"
+        elif request is not None:
+            option["url"] = translate_url(request.get_full_path(), code)
+        options.append(option)
+    return {"options": options, "current": current}
+
+
+def _locale_home(locale):
+    if locale is None:
+        return None
+    return HomePage.objects.live().filter(locale=locale).first()
+
+
+@register.simple_tag(takes_context=True)
+def locale_home(context):
+    return _locale_home(Locale.get_active())
+
+
+@register.simple_tag
+def locale_archive():
+    return ArchiveIndexPage.objects.live().filter(locale=Locale.get_active(), depth=3).first()
+

@@ -1,0 +1,45 @@
+"""Production: everything deployment-specific comes from the environment."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+
+if not SECRET_KEY:  # noqa: F405
+    raise ImproperlyConfigured("Set SECRET_KEY in the environment.")
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured("Set DATABASE_URL (PostgreSQL) in the environment.")
+
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() == "true"
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "SAMEORIGIN"
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "memoria@localhost")
+
+# Uploads go to the file system by default; STORAGE_BACKEND and STORAGE_OPTIONS
+# (JSON) select any Django storage, e.g. an S3 bucket through django-storages.
+if os.environ.get("STORAGE_BACKEND"):
+    import json
+
+    STORAGES["default"] = {  # noqa: F405
+        "BACKEND": os.environ["STORAGE_BACKEND"],
+        "OPTIONS": json.loads(os.environ.get("STORAGE_OPTIONS", "{}")),
+    }
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "memoria_cache",
+    }
+}

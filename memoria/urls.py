@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from archive import views as archive_views
+from search import views as search_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("map/entries.geojson", archive_views.map_geojson, name="map_geojson"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += i18n_patterns(
+    path("search/", search_views.search_view, name="search"),
+    path("tags/<str:slug>/", archive_views.tag_view, name="tag"),
+    path("map/", archive_views.map_view, name="map"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)
