@@ -7,11 +7,11 @@ Entries are matched by external_id, so importing a file again updates them.
 """
 
 import csv
-import html
 import datetime
+import html
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,7 +171,9 @@ class RowChecker:
         for city in PartnerCity.objects.all():
             for key in (city.slug, city.name_de, city.name_ru):
                 self.cities[key.casefold()] = city
-        self.themes = {(language, slug) for language, slug in Theme.objects.values_list("locale__language_code", "slug")}
+        self.themes = {
+            (language, slug) for language, slug in Theme.objects.values_list("locale__language_code", "slug")
+        }
         self.licences = {choice.casefold(): choice for choice in Licence.values}
 
     def check(self, number: int, raw: dict) -> CleanRow:
@@ -212,7 +214,9 @@ class RowChecker:
             if (language, slug) not in self.themes:
                 raise RowError("themes", f"no theme {slug!r} in language {language}")
         tags = [tag[:100] for tag in _list(raw.get("tags"), "tags")]
-        partner_cities = [self._city(name, "partner_cities") for name in _list(raw.get("partner_cities"), "partner_cities")]
+        partner_cities = [
+            self._city(name, "partner_cities") for name in _list(raw.get("partner_cities"), "partner_cities")
+        ]
         people = None
         if entry_type == "initiative":
             values.update(self._initiative(row, values))
@@ -222,7 +226,15 @@ class RowChecker:
             values.update(self._memorial_site(row))
             people = _people(raw.get("people"))
         return CleanRow(
-            number, external_id, entry_type, language, values, themes, tags, partner_cities, people,
+            number,
+            external_id,
+            entry_type,
+            language,
+            values,
+            themes,
+            tags,
+            partner_cities,
+            people,
             row.get("translation_of", ""),
         )
 
@@ -321,7 +333,9 @@ class RowChecker:
                 result["consent_date"] = datetime.date.fromisoformat(row["consent_date"])
             except ValueError:
                 raise RowError("consent_date", "not a date of the form YYYY-MM-DD") from None
-        if consent != TestimonyPage.Consent.NOT_RECORDED and not (result["consent_given_by"] and result["consent_date"]):
+        if consent != TestimonyPage.Consent.NOT_RECORDED and not (
+            result["consent_given_by"] and result["consent_date"]
+        ):
             raise RowError("consent", "record who gave consent (consent_given_by) and when (consent_date)")
         flag = row.get("contains_personal_data", "").lower()
         if flag not in ("", "true", "false", "1", "0", "yes", "no"):
@@ -421,7 +435,7 @@ class TreePlacer:
         return self.cache[key]
 
     def _archive(self, language):
-        from home.models import HomePage  # noqa: PLC0415 -- the archive hangs below the locale's home page
+        from home.models import HomePage
 
         locale = Locale.objects.get(language_code=language)
         archive = ArchiveIndexPage.objects.filter(locale=locale, depth=3).first()
@@ -500,23 +514,37 @@ def _unique_slug(row):
     return slugify(row.external_id, allow_unicode=False)[:255] or slugify(row.title)[:200]
 
 
-def import_entries(
-    path: Path,
-    file_format: str | None = None,
+def import_entries(path: Path, file_format: str | None = None, **options) -> ImportReport:
+    """Import a CSV or JSON Lines file; see import_rows for the options."""
+    path = Path(path)
+    file_format = detect_format(path, file_format)
+    return import_rows(lambda: read_rows(path, file_format), **options)
+
+
+def numbered(rows: Iterable[dict]) -> Iterator[tuple[int, dict, None]]:
+    """Rows from a converter, in the shape read_rows gives."""
+    for number, row in enumerate(rows, start=1):
+        yield number, row, None
+
+
+def import_rows(
+    open_rows: Callable[[], Iterator[tuple[int, dict | None, str | None]]],
     *,
     dry_run: bool = False,
     skip_invalid: bool = False,
     progress=None,
 ) -> ImportReport:
-    path = Path(path)
-    file_format = detect_format(path, file_format)
+    """Check every row, then write them all in one transaction, or nothing.
+
+    `open_rows` is called once per pass, so the rows are streamed twice instead of held.
+    """
     report = ImportReport()
     checker = RowChecker()
     seen = {}
     known_ids = dict(EntryPage.objects.exclude(external_id=None).values_list("external_id", "locale__language_code"))
     good_rows = set()
 
-    for number, clean in _checked(path, file_format, checker, report, progress, "check"):
+    for number, clean in _checked(open_rows(), checker, report, progress, "check"):
         problem = _cross_check(clean, seen, known_ids)
         if problem:
             report.problems.append(Problem(number, *problem))
@@ -532,7 +560,7 @@ def import_entries(
     themes_cache = {(theme.locale.language_code, theme.slug): theme for theme in Theme.objects.select_related("locale")}
     placer = TreePlacer()
     with transaction.atomic():
-        for number, clean in _checked(path, file_format, checker, ImportReport(), progress, "write"):
+        for number, clean in _checked(open_rows(), checker, ImportReport(), progress, "write"):
             if number not in good_rows:
                 continue
             if write_row(clean, placer, locales, themes_cache):
@@ -542,8 +570,8 @@ def import_entries(
     return report
 
 
-def _checked(path, file_format, checker, report, progress, stage) -> Iterable[tuple[int, CleanRow]]:
-    for number, raw, error in read_rows(path, file_format):
+def _checked(rows, checker, report, progress, stage) -> Iterable[tuple[int, CleanRow]]:
+    for number, raw, error in rows:
         if progress:
             progress(stage, number)
         if error:
@@ -669,5 +697,3 @@ def write_export(rows: Iterable[dict], handle, file_format: str):
             else:
                 flat[key] = value
         writer.writerow(flat)
-
-

@@ -17,9 +17,7 @@ class PartnerCityViewSet(SnippetViewSet):
         FieldRowPanel([FieldPanel("name_de"), FieldPanel("name_ru")]),
         FieldPanel("slug"),
         FieldRowPanel([FieldPanel("country"), FieldPanel("region")]),
-        MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")])], heading=_("Location")
-        ),
+        MultiFieldPanel([FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")])], heading=_("Location")),
         FieldPanel("partners"),
         FieldPanel("partnership_since"),
     ]

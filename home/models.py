@@ -39,14 +39,18 @@ class HomePage(Page):
             .select_related("city", "image")
             .order_by("-first_published_at")[: self.latest_entries_count]
         )
-        context["partner_cities"] = PartnerCity.objects.prefetch_related("partners").filter(partners__isnull=False).distinct()
+        context["partner_cities"] = (
+            PartnerCity.objects.prefetch_related("partners").filter(partners__isnull=False).distinct()
+        )
         context["archive"] = self.get_children().live().type(ArchiveIndexPage).first()
         return context
 
 
 class FeaturedCollection(Orderable):
     home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_collections")
-    collection = models.ForeignKey(CollectionPage, verbose_name=_("collection"), on_delete=models.CASCADE, related_name="+")
+    collection = models.ForeignKey(
+        CollectionPage, verbose_name=_("collection"), on_delete=models.CASCADE, related_name="+"
+    )
 
     panels = [PageChooserPanel("collection", ["archive.CollectionPage"])]
 

@@ -4,7 +4,8 @@ import datetime
 
 from django.db import models
 from django.utils import formats, translation
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class DatePrecision(models.TextChoices):
@@ -42,7 +43,7 @@ def parse_iso_prefix(text: str, precision: str) -> datetime.date:
         raise ValueError(f"unknown precision {precision!r}")
     pattern, shape = expected[precision]
     try:
-        value = datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007
+        value = datetime.datetime.strptime(text, pattern).date()
     except ValueError:
         raise ValueError(f"{text!r} is not a {precision} date of the form {shape}") from None
     if precision == DatePrecision.DECADE and value.year % 10:
@@ -79,4 +80,3 @@ def format_historical_date(value: datetime.date | None, precision: str, language
             # Translators: a decade, e.g. "1940er Jahre" / "1940-е годы"
             return gettext("the %(decade)ss") % {"decade": year - year % 10}
         return formats.date_format(value, "DATE_FORMAT")
-

@@ -126,7 +126,10 @@ class EntryPage(Page):
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     licence = models.CharField(_("licence"), max_length=40, choices=Licence.choices, default=Licence.CC_BY_SA_4)
     attribution = models.CharField(
-        _("attribution"), max_length=300, blank=True, help_text=_("Who made or holds the source, as it must be credited.")
+        _("attribution"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who made or holds the source, as it must be credited."),
     )
 
     is_creatable = False
@@ -272,9 +275,7 @@ class TestimonyPage(EntryPage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    consent = models.CharField(
-        _("consent"), max_length=20, choices=Consent.choices, default=Consent.NOT_RECORDED
-    )
+    consent = models.CharField(_("consent"), max_length=20, choices=Consent.choices, default=Consent.NOT_RECORDED)
     consent_given_by = models.CharField(_("consent given by"), max_length=200, blank=True)
     consent_date = models.DateField(_("consent recorded on"), null=True, blank=True)
     contains_personal_data = models.BooleanField(

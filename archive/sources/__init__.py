@@ -57,7 +57,8 @@ def iter_source(
     limit: int | None = None,
 ) -> Iterator[dict]:
     """Stream the rows of one source; problems are appended to ``problems``."""
-    return SOURCES[name].iter_rows(source_folder(name, data_dir), problems, limit)
+    folder = source_folder(name, data_dir)
+    return SOURCES[name].iter_rows(folder, problems, limit)
 
 
 def convert_source(

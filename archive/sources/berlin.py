@@ -35,6 +35,8 @@ LONGITUDE_RANGE = (13.05, 13.8)
 # Deportations of Berlin's Jews happened between these years; a year outside
 # them in the deportation text is a typo in the source (e.g. "1043", "2014").
 DEPORTATION_YEARS = range(1933, 1946)
+# Everyone remembered by a Stolperstein was born before the end of the war.
+LATEST_BIRTH_YEAR = 1945
 
 # "nach Theresienstadt", "von Berlin nach Riga": the last "nach" names the place.
 _DESTINATION_NACH = re.compile(r".*\bnach\s+(.+)")
@@ -50,9 +52,7 @@ _TRAILING_PARTICLE = re.compile(r"(.+?),\s*(von|van|de|zu|von der|van der|von un
 _DANGLING_WORDS = {"in", "nach"}
 
 
-def iter_rows(
-    folder: str | Path, problems: list[str] | None = None, limit: int | None = None
-) -> Iterator[dict]:
+def iter_rows(folder: str | Path, problems: list[str] | None = None, limit: int | None = None) -> Iterator[dict]:
     """Yield one import row per stone while reading the CSV.
 
     Problems in the data are appended to ``problems`` as "file: id: message".
@@ -145,6 +145,8 @@ def convert_record(record: dict, facts: dict | None, problems: list[str]) -> dic
     if not clean_text(record.get("Nachname")):
         report(CSV_NAME, f"Nachname missing (name: {name!r})")
     birth_year = _birth_year(record.get("Geburtsjahr"))
+    if birth_year is not None and birth_year > LATEST_BIRTH_YEAR:
+        report(CSV_NAME, f"Geburtsjahr: implausible year {birth_year}; kept as written")
     born = _without_dangling_word(clean_text(facts.get("geboren")))
     deported = _without_dangling_word(clean_text(facts.get("deportation")))
     fate = clean_text(facts.get("fate"))
@@ -187,8 +189,7 @@ def convert_record(record: dict, facts: dict | None, problems: list[str]) -> dic
         tags=tags,
         latitude=latitude,
         longitude=longitude,
-        source_url=clean_text(facts.get("source_url"))
-        or clean_text(record.get("Url zu Biografie")),
+        source_url=clean_text(facts.get("source_url")) or clean_text(record.get("Url zu Biografie")),
         licence=LICENCE,
         attribution=ATTRIBUTION,
         address=_address(street, record.get("Postleitzahl")),
@@ -210,9 +211,7 @@ def deportation_destination(deportation: str) -> str:
     Theresienstadt" -> "Theresienstadt"). Only capitalised places count, so
     "nach unbekannten Deportationsort" and quoted '"Osten"' give no tag.
     """
-    match = _DESTINATION_NACH.fullmatch(deportation) or _DESTINATION_IN_DAS.fullmatch(
-        deportation
-    )
+    match = _DESTINATION_NACH.fullmatch(deportation) or _DESTINATION_IN_DAS.fullmatch(deportation)
     if not match:
         return ""
     place = match.group(1).strip()
@@ -247,8 +246,7 @@ def _coordinates(record: dict, report) -> tuple[float | None, float | None]:
         report(CSV_NAME, f"coordinates unreadable {shown}; left empty")
         return None, None
     if not (
-        LATITUDE_RANGE[0] <= latitude <= LATITUDE_RANGE[1]
-        and LONGITUDE_RANGE[0] <= longitude <= LONGITUDE_RANGE[1]
+        LATITUDE_RANGE[0] <= latitude <= LATITUDE_RANGE[1] and LONGITUDE_RANGE[0] <= longitude <= LONGITUDE_RANGE[1]
     ):
         report(CSV_NAME, f"coordinates outside Berlin {shown}; left empty")
         return None, None

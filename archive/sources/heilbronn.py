@@ -105,9 +105,7 @@ _ACRONYMS = {"USA", "KZ"}
 _QUOTES = "\"'„“”‚‘’«»()"
 
 
-def iter_rows(
-    folder: str | Path, problems: list[str] | None = None, limit: int | None = None
-) -> Iterator[dict]:
+def iter_rows(folder: str | Path, problems: list[str] | None = None, limit: int | None = None) -> Iterator[dict]:
     """Yield one import row per Markdown file, in file-name order.
 
     Problems in the data are appended to ``problems`` as "file: message".
@@ -142,10 +140,14 @@ def convert_file(path: Path, problems: list[str]) -> dict | None:
         return None
     try:
         # BaseLoader keeps every value as the text in the file, so a cut-off
-        # "x: 49." stays recognisable instead of becoming the float 49.0.
-        header = yaml.load(match.group(1), Loader=yaml.BaseLoader) or {}
+        # "x: 49." stays recognisable instead of becoming the float 49.0. It
+        # only builds strings, lists and dicts, so it is as safe as safe_load.
+        header = yaml.load(match.group(1), Loader=yaml.BaseLoader) or {}  # noqa: S506
     except yaml.YAMLError as error:
         report(f"unreadable YAML header ({error.__class__.__name__}); skipped")
+        return None
+    if not isinstance(header, dict):
+        report("YAML header is not a mapping; skipped")
         return None
     address_text = clean_text(header.get("title"))
     if not address_text:
@@ -221,8 +223,7 @@ def _coordinates(raw_latitude, raw_longitude, report) -> tuple[float | None, flo
         return None, None
     latitude, longitude = float(raw_latitude), float(raw_longitude)
     if not (
-        LATITUDE_RANGE[0] <= latitude <= LATITUDE_RANGE[1]
-        and LONGITUDE_RANGE[0] <= longitude <= LONGITUDE_RANGE[1]
+        LATITUDE_RANGE[0] <= latitude <= LATITUDE_RANGE[1] and LONGITUDE_RANGE[0] <= longitude <= LONGITUDE_RANGE[1]
     ):
         report(f"coordinates outside Heilbronn {shown}; left empty")
         return None, None
@@ -273,9 +274,7 @@ def parse_stone(lines: list[str], names: str = "", spellings: dict | None = None
     if lines and lines[0].startswith("HIER "):
         # "HIER WOHNTE UND / PRAKTIZIERTE" continues on the next line.
         start = 2 if lines[0].endswith(" UND") else 1
-    year_at = next(
-        (i for i in range(start, len(lines)) if _BIRTH_YEAR.fullmatch(lines[i])), None
-    )
+    year_at = next((i for i in range(start, len(lines)) if _BIRTH_YEAR.fullmatch(lines[i])), None)
     if year_at is not None:
         name_lines, fate_lines = lines[start:year_at], lines[year_at + 1 :]
         birth_year = int(_BIRTH_YEAR.fullmatch(lines[year_at]).group(1))
@@ -430,9 +429,7 @@ def _body_from_stones(stones: list[Stone]) -> str:
 _HEADING = re.compile(r"#{1,6}\s+(.*?)\s*#*")
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d+[.)])\s+(.*)")
 _LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-_STRONG_OR_EMPHASIS = re.compile(
-    r"(\*\*|\*)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\3(?!\w)"
-)
+_STRONG_OR_EMPHASIS = re.compile(r"(\*\*|\*)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\3(?!\w)")
 _CODE = re.compile(r"`([^`]*)`")
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")

@@ -50,4 +50,3 @@ def locale_home(context):
 @register.simple_tag
 def locale_archive():
     return ArchiveIndexPage.objects.live().filter(locale=Locale.get_active(), depth=3).first()
-

@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 
-if not SECRET_KEY:  # noqa: F405
+if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY in the environment.")
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("Set DATABASE_URL (PostgreSQL) in the environment.")
@@ -32,7 +32,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "memoria@localhost")
 if os.environ.get("STORAGE_BACKEND"):
     import json
 
-    STORAGES["default"] = {  # noqa: F405
+    STORAGES["default"] = {
         "BACKEND": os.environ["STORAGE_BACKEND"],
         "OPTIONS": json.loads(os.environ.get("STORAGE_OPTIONS", "{}")),
     }

@@ -40,7 +40,7 @@ cmd_fetch() {
     fi
     mkdir -p "$CACHE/download"
     log "downloading elasticsearch $ES_VERSION (~100 MB) through mvn"
-    mvn -q -B dependency:copy \
+    mvn -q -B -Dstyle.color=never dependency:copy \
         -Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip \
         -DoutputDirectory="$CACHE/download" >&2
     local tmp=$CACHE/unpack.$$
@@ -115,18 +115,22 @@ healthy() {
 }
 
 cmd_start() {
+    if ((EUID != 0)); then
+        log "start needs root: Elasticsearch refuses to run as root, so this runs it as the user $ES_USER"
+        exit 1
+    fi
     cmd_build_plugin
     ensure_user
     local root home run
     root=$(runtime_root)
     run=$root/run-$PORT
-    if pid_alive "$run" && healthy; then
-        echo "$URL"
-        return 0
-    fi
     if pid_alive "$run"; then
-        log "a node from an earlier start on port $PORT is not healthy; restarting it"
-        cmd_stop >/dev/null
+        if healthy && cmp -s "$run/plugin.stamp" "$PLUGIN_BUILD/stamp"; then
+            echo "$URL"
+            return 0
+        fi
+        log "restarting the node on port $PORT (plugin rebuilt, or not healthy)"
+        cmd_stop
     fi
     home=$ES_HOME
     if [[ $root != "$CACHE" ]]; then
@@ -141,10 +145,11 @@ cmd_start() {
         fi
     fi
     rm -rf "$run"
-    mkdir -p "$run/data" "$run/logs"
+    mkdir -p "$run/data" "$run/logs" "$run/tmp"
+    cp "$PLUGIN_BUILD/stamp" "$run/plugin.stamp"
     chown -R "$ES_USER:" "$home" "$run"
     log "starting elasticsearch on $URL"
-    runuser -u "$ES_USER" -- env ES_JAVA_HOME=$JAVA_HOME_17 ES_JAVA_OPTS="-Xms512m -Xmx512m" \
+    runuser -u "$ES_USER" -- env ES_JAVA_HOME=$JAVA_HOME_17 ES_JAVA_OPTS="-Xms512m -Xmx512m" ES_TMPDIR="$run/tmp" \
         "$home/bin/elasticsearch" -d -p "$run/es.pid" \
         -Ecluster.name=memoria-$PORT \
         -Enode.name=memoria-$PORT \

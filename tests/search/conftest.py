@@ -18,7 +18,7 @@ def es_url():
     if not url:
         message = (
             "no Elasticsearch: set TEST_ELASTICSEARCH_URL, e.g. run `make test`, "
-            "or `export TEST_ELASTICSEARCH_URL=$(search/elasticsearch/es.sh start)`"
+            "or `export TEST_ELASTICSEARCH_URL=$(bash search/elasticsearch/es.sh start)`"
         )
         if os.environ.get("CI"):
             # A skipped search test in CI would look like a pass.

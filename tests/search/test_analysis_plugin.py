@@ -38,6 +38,13 @@ REFERENCE_EXAMPLES = {
         "the fox",
         ["t", "th", "the", "f", "fo", "fox"],
     ),
+    "edge_ngram filter side back (deprecated)": (
+        "standard",
+        [{"type": "edge_ngram", "min_gram": 1, "max_gram": 2, "side": "back"}],
+        [],
+        "quick",
+        ["k", "ck"],
+    ),
     "ngram filter": (
         "standard",
         ["ngram"],
@@ -100,7 +107,13 @@ REFERENCE_EXAMPLES = {
         "Donauschifffahrt",
         ["Donauschifffahrt", "schifffahrt", "fahrt"],
     ),
-    "stemmer (default porter)": ("standard", ["stemmer"], [], "the foxes jumping quickly", ["the", "fox", "jump", "quickli"]),
+    "stemmer (default porter)": (
+        "standard",
+        ["stemmer"],
+        [],
+        "the foxes jumping quickly",
+        ["the", "fox", "jump", "quickli"],
+    ),
     "mapping char filter": (
         "keyword",
         [],
@@ -246,7 +259,8 @@ def test_stemmer_unknown_language_fails_clearly(es_client):
         ([{"type": "snowball", "language": "German"}], "häuser", ["haus"]),
         ([{"type": "snowball", "language": "German2"}], "haeuser", ["haus"]),
         ([{"type": "snowball", "language": "Russian"}], "городов", ["город"]),
-        (["german_stem"], "häuser", ["haus"]),
+        # german_stem is Lucene's older GermanStemFilter (Caumanns), not Snowball, as in Elasticsearch.
+        (["german_stem"], "häuser", ["hau"]),
         (["russian_stem"], "городов", ["город"]),
     ],
 )
@@ -292,6 +306,16 @@ def test_synonyms_are_analysed_with_the_preceding_filters(es_client):
     synonyms = {"type": "synonym_graph", "synonyms": ["Städte, Orte"]}
     tokens = analyze(es_client, tokenizer="standard", filter=["lowercase", "asciifolding", synonyms], text="STADTE")
     assert sorted(tokens) == ["orte", "stadte"]
+
+
+def test_synonyms_after_asciifolding_preserve_original(es_client):
+    # The rule is parsed without preserve_original (one token per word), as in Elasticsearch.
+    filters = [
+        "lowercase",
+        {"type": "asciifolding", "preserve_original": True},
+        {"type": "synonym_graph", "synonyms": ["Café => kaffee"]},
+    ]
+    assert sorted(analyze(es_client, tokenizer="standard", filter=filters, text="CAFÉ")) == ["café", "kaffee"]
 
 
 def test_synonym_lenient(es_client, es_create_index):
@@ -402,40 +426,137 @@ def test_german_analyzer_options(es_client, es_create_index):
 
 
 def test_russian_analyzer_inflections_share_a_stem(es_client):
-    def stem(word):
-        (token,) = analyze(es_client, analyzer="russian", text=word)
-        return token
+    def stems(*words):
+        return {token for word in words for token in analyze(es_client, analyzer="russian", text=word)}
 
-    assert stem("памяти") == stem("память")
-    assert stem("городов") == stem("город")
-    assert stem("Архивы") == stem("архив")
+    assert stems("городов", "город", "городами", "города") == {"город"}
+    assert stems("памяти", "памятью", "памятей") == {"памят"}
+    assert stems("архивы", "архивов", "архивами") == {"архив"}
+
+
+def test_russian_analyzer_snowball_misses(es_client):
+    """Where the standard russian analyzer (Snowball) does NOT unite forms, exactly as in Elasticsearch.
+
+    "память" ends like an infinitive (-ть) and "архив" like an adjective (-ив), so Snowball cuts
+    them differently from their other forms. Our plugin must not "fix" the standard name; an index
+    that cares uses stemmer_override in a rebuilt analyzer (see the next tests).
+    """
+    assert analyze(es_client, analyzer="russian", text="память памяти") == ["памя", "памят"]
+    assert analyze(es_client, analyzer="russian", text="архив архивы") == ["арх", "архив"]
 
 
 def test_russian_analyzer_stop_words_and_options(es_client, es_create_index):
     assert analyze(es_client, analyzer="russian", text="История города и его жителей") == ["истор", "город", "жител"]
     index = es_create_index(
         "russian-options",
-        settings={"analysis": {"analyzer": {"custom_stop": {"type": "russian", "stopwords": ["город"]}}}},
+        settings={
+            "analysis": {
+                "analyzer": {
+                    "custom_stop": {"type": "russian", "stopwords": ["город"]},
+                    "exclusion": {"type": "russian", "stem_exclusion": ["архив"]},
+                }
+            }
+        },
     )
     assert analyze(es_client, index=index, analyzer="custom_stop", text="город и") == ["и"]
+    assert analyze(es_client, index=index, analyzer="exclusion", text="архив городов") == ["архив", "город"]
 
 
 def test_russian_yo_handling(es_client):
-    """ё vs е in the standard russian analyzer, recorded here because index settings depend on it.
+    """ё and е in the standard russian analyzer, recorded because Memoria's index settings depend on it.
 
-    The Snowball Russian stemmer (Snowball 2, in Lucene 9) rewrites ё to е before stemming, so
-    words that get stemmed match either spelling. The analyzer does nothing else about ё: the
-    stop-word list is spelled with е and with ё, and the light stemmer keeps ё. Memoria's index
-    settings therefore map ё => е in a char filter rather than rely on the analyzer.
+    The Snowball Russian stemmer (Snowball 2, in Lucene 9) rewrites ё to е while stemming, so
+    stemmed words match in either spelling. Nothing else in the analyzer folds ё: the stop filter
+    runs first and its list has "все"/"ее" but not "всё"/"её", and stem-excluded words keep ё, as
+    does the light_russian stemmer. Hence Memoria adds a mapping char filter ё => е itself.
     """
-    assert analyze(es_client, analyzer="russian", text="ёлки") == analyze(es_client, analyzer="russian", text="елки")
-    assert analyze(es_client, tokenizer="standard", filter=["lowercase", {"type": "stemmer", "language": "light_russian"}], text="ёлки") == ["ёлк"]
+    assert (
+        analyze(es_client, analyzer="russian", text="ёлки")
+        == analyze(es_client, analyzer="russian", text="елки")
+        == ["елк"]
+    )
+    assert analyze(es_client, analyzer="russian", text="все") == []
+    assert analyze(es_client, analyzer="russian", text="всё её") == ["все", "е"]
+    light = {"type": "stemmer", "language": "light_russian"}
+    assert analyze(es_client, tokenizer="standard", filter=["lowercase", light], text="ёлки") == ["ёлк"]
+
+
+def test_reference_rebuilt_language_analyzers_match_builtin(es_client, es_create_index):
+    """The reference's "rebuilt" german and russian analyzers, which an index extends (e.g. with ё => е)."""
+    index = es_create_index(
+        "rebuilt",
+        settings={
+            "analysis": {
+                "char_filter": {"yo": {"type": "mapping", "mappings": ["ё => е", "Ё => Е"]}},
+                "filter": {
+                    "german_stop": {"type": "stop", "stopwords": "_german_"},
+                    "german_keywords": {"type": "keyword_marker", "keywords": ["beispiel"]},
+                    "german_stemmer": {"type": "stemmer", "language": "light_german"},
+                    "russian_stop": {"type": "stop", "stopwords": "_russian_"},
+                    "russian_keywords": {"type": "keyword_marker", "keywords": ["пример"]},
+                    "russian_stemmer": {"type": "stemmer", "language": "russian"},
+                    "russian_fixes": {"type": "stemmer_override", "rules": ["память, памяти, памятью => памят"]},
+                },
+                "analyzer": {
+                    "rebuilt_german": {
+                        "tokenizer": "standard",
+                        "filter": [
+                            "lowercase",
+                            "german_stop",
+                            "german_keywords",
+                            "german_normalization",
+                            "german_stemmer",
+                        ],
+                    },
+                    "rebuilt_russian": {
+                        "tokenizer": "standard",
+                        "filter": ["lowercase", "russian_stop", "russian_keywords", "russian_stemmer"],
+                    },
+                    "memoria_russian": {
+                        "tokenizer": "standard",
+                        "char_filter": ["yo"],
+                        "filter": ["lowercase", "russian_stop", "russian_fixes", "russian_stemmer"],
+                    },
+                },
+            }
+        },
+    )
+    german = "Die Städtepartnerschaften und Gedenkstätten der Häuser in Straßburg"
+    russian = "Память о городах и архивах, история всех ёлок"
+    assert analyze(es_client, index=index, analyzer="rebuilt_german", text=german) == analyze(
+        es_client, analyzer="german", text=german
+    )
+    assert analyze(es_client, index=index, analyzer="rebuilt_russian", text=russian) == analyze(
+        es_client, analyzer="russian", text=russian
+    )
+    assert analyze(es_client, index=index, analyzer="rebuilt_german", text="Beispiele beispiel") == [
+        "beispiel",
+        "beispiel",
+    ]
+    assert analyze(es_client, index=index, analyzer="memoria_russian", text="Память памяти всё Ёлки") == [
+        "памят", "памят", "елк",
+    ]  # fmt: skip
+
+
+def test_keyword_marker_and_stemmer_override_reference_examples(es_client):
+    marker = {"type": "keyword_marker", "keywords": ["jumping"]}
+    assert analyze(es_client, tokenizer="whitespace", filter=[marker, "stemmer"], text="fox running and jumping") == [
+        "fox", "run", "and", "jumping",
+    ]  # fmt: skip
+    pattern = {"type": "keyword_marker", "keywords_pattern": "^.*ing$"}
+    assert analyze(es_client, tokenizer="whitespace", filter=[pattern, "stemmer"], text="foxes running") == [
+        "fox", "running",
+    ]  # fmt: skip
+    override = {"type": "stemmer_override", "rules": ["running, runs => run", "stemmer => stemmer"]}
+    assert analyze(
+        es_client, tokenizer="standard", filter=["lowercase", override, "stemmer"], text="running runs stemmer stemming"
+    ) == ["run", "run", "stemmer", "stem"]
 
 
 # --- Wagtail ---------------------------------------------------------------------------------
 
 
-# Copied from modelsearch 1.1 (Wagtail's search backends), ElasticsearchBaseSearchBackend.settings
+# Copied from modelsearch 1.3.2 (Wagtail's search backends), ElasticsearchBaseSearchBackend.settings
 # in modelsearch/backends/elasticsearchbase.py, which its Elasticsearch 8 backend uses unchanged.
 # Copied rather than imported, so this module needs no Django.
 MODELSEARCH_INDEX_SETTINGS = {

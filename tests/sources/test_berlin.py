@@ -188,6 +188,17 @@ def test_real_problems_are_reported(converted):
     assert not [problem for problem in problems if "no record" in problem or "coordinates" in problem]
 
 
+def test_implausible_birth_years_are_exactly_the_reported_ones(converted):
+    rows, problems = converted
+    implausible = {
+        row["external_id"].removeprefix("berlin-")
+        for row in rows
+        if not 1800 <= (row["people"][0]["birth_year"] or 1900) <= 1945
+    }
+    reported = {problem.split(": ")[1] for problem in problems if "Geburtsjahr" in problem}
+    assert implausible == reported == {"stolperstein_06817", "stolperstein_07176"}
+
+
 def test_all_laying_date_forms_occur_in_the_real_data(converted):
     rows, _ = converted
     precisions = {row["date_precision"] for row in rows}
@@ -258,9 +269,7 @@ def test_lookup_falls_back_to_a_dict_when_order_differs():
     lines = CountingLines(jsonl_lines([biography(number) for number in (0, 2, 1, 3)]))
     lookup = berlin.BiographyLookup(lines, [])
     found = [lookup.get(f"stolperstein_{number:05d}") for number in range(4)]
-    assert [record["stolperstein_id"] for record in found] == [
-        f"stolperstein_{number:05d}" for number in range(4)
-    ]
+    assert [record["stolperstein_id"] for record in found] == [f"stolperstein_{number:05d}" for number in range(4)]
     assert lookup.unused() == []
 
 
@@ -321,9 +330,7 @@ def test_body_says_only_what_is_known(tmp_path):
         {"geboren": None, "deportation": None, "fate": None, "verlegedatum": None},
     )
     assert row["body"] == "Hedwig Abraham."
-    assert row["people"] == [
-        {"name": "Hedwig Abraham", "birth_year": None, "fate": "", "born": "", "deported": ""}
-    ]
+    assert row["people"] == [{"name": "Hedwig Abraham", "birth_year": None, "fate": "", "born": "", "deported": ""}]
     assert row["themes"] == ["stolpersteine", "holocaust"]
     assert row["tags"] == ["Mitte"]
     assert (row["date"], row["date_precision"]) == ("", "")
@@ -335,9 +342,7 @@ def test_text_cut_off_after_its_preposition_is_trimmed(tmp_path):
     )
     assert row["people"][0]["born"] == "18. November 1909"
     assert row["people"][0]["deported"] == "am 03. März 1943"
-    assert row["body"].startswith(
-        "Hedwig Abraham, geboren 18. November 1909. Deportiert am 03. März 1943. Ermordet."
-    )
+    assert row["body"].startswith("Hedwig Abraham, geboren 18. November 1909. Deportiert am 03. März 1943. Ermordet.")
 
 
 def test_virtual_stone_is_marked(tmp_path):
@@ -387,5 +392,7 @@ def test_full_name(first_names, surname, name):
 
 
 def test_double_escaped_html_is_unescaped(tmp_path):
-    row, _ = convert_one(tmp_path, biography_overrides={"deportation": "am 03. Oktober 1942 nach &amp;quot;Osten&amp;quot;"})
+    row, _ = convert_one(
+        tmp_path, biography_overrides={"deportation": "am 03. Oktober 1942 nach &amp;quot;Osten&amp;quot;"}
+    )
     assert row["people"][0]["deported"] == 'am 03. Oktober 1942 nach "Osten"'

@@ -26,9 +26,7 @@ class EntryDumper(yaml.SafeDumper):
     """Writes None as an empty value ("- "), as the real files do."""
 
 
-EntryDumper.add_representer(
-    type(None), lambda dumper, _: dumper.represent_scalar("tag:yaml.org,2002:null", "")
-)
+EntryDumper.add_representer(type(None), lambda dumper, _: dumper.represent_scalar("tag:yaml.org,2002:null", ""))
 
 
 def write_entry(
@@ -302,7 +300,12 @@ def test_stones_without_a_person(lines):
 @pytest.mark.parametrize(
     ("fate_lines", "fate", "deported", "tags"),
     [
-        (["DEPORTIERT 1941", "RIGA", "ERMORDET"], "Deportiert 1941 Riga ermordet", "1941 nach Riga", ["Riga", "Ermordet"]),
+        (
+            ["DEPORTIERT 1941", "RIGA", "ERMORDET"],
+            "Deportiert 1941 Riga ermordet",
+            "1941 nach Riga",
+            ["Riga", "Ermordet"],
+        ),
         (["DEPORTIERT 1941", "ERMORDET IN", "RIGA"], "Deportiert 1941 ermordet in Riga", "1941", ["Riga", "Ermordet"]),
         (["DEPORTIERT", "BERGEN-BELSEN"], "Deportiert Bergen-Belsen", "nach Bergen-Belsen", ["Bergen-Belsen"]),
         (["FLUCHT 1939", "USA"], "Flucht 1939 USA", "", ["Flucht"]),
@@ -318,9 +321,7 @@ def test_stone_fates(fate_lines, fate, deported, tags):
 
 
 def test_flight_means_emigration_but_flight_into_death_does_not(tmp_path):
-    fled, _ = convert_one(
-        tmp_path, stem="a", steine=[["HIER WOHNTE", "ADOLF KAHN", "JG. 1881", "FLUCHT 1939", "USA"]]
-    )
+    fled, _ = convert_one(tmp_path, stem="a", steine=[["HIER WOHNTE", "ADOLF KAHN", "JG. 1881", "FLUCHT 1939", "USA"]])
     (tmp_path / "a.md").unlink()
     died, _ = convert_one(
         tmp_path,

@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--output", "-o", type=Path, help="Default: standard output.")
-        parser.add_argument("--format", choices=["csv", "jsonl"], default=None, help="Default: from --output, else jsonl.")
+        parser.add_argument(
+            "--format", choices=["csv", "jsonl"], default=None, help="Default: from --output, else jsonl."
+        )
 
     def handle(self, *args, **options):
         output = options["output"]

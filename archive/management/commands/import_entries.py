@@ -51,7 +51,9 @@ class Command(BaseCommand):
                 "Fix them, or use --skip-invalid to import the valid rows."
             )
         if options["dry_run"]:
-            self.stdout.write(f"Dry run: {report.valid} valid row(s), {len(report.invalid_rows)} invalid; nothing written.")
+            self.stdout.write(
+                f"Dry run: {report.valid} valid row(s), {len(report.invalid_rows)} invalid; nothing written."
+            )
             return
         self.stdout.write(
             self.style.SUCCESS(

@@ -72,6 +72,23 @@ final class Fn {
         public TokenStream normalize(TokenStream input) {
             return normalize.apply(input);
         }
+
+        @Override
+        public TokenFilterFactory getSynonymFilter() {
+            // Synonym rules must analyse to one token per word; Elasticsearch likewise drops preserve_original here.
+            String name = name();
+            return new TokenFilterFactory() {
+                @Override
+                public String name() {
+                    return name;
+                }
+
+                @Override
+                public TokenStream create(TokenStream input) {
+                    return normalize.apply(input);
+                }
+            };
+        }
     }
 
     static final class Tokenizer extends AbstractTokenizerFactory {

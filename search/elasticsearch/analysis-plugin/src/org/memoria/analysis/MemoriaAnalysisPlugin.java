@@ -55,12 +55,19 @@ public class MemoriaAnalysisPlugin extends Plugin implements AnalysisPlugin {
         Map<String, AnalysisProvider<TokenFilterFactory>> f = new TreeMap<>();
         f.put("asciifolding", (index, env, name, s) -> {
             boolean preserve = s.getAsBoolean("preserve_original", false);
-            return new Fn.NormalizingFilter(name, s, in -> new ASCIIFoldingFilter(in, preserve), in -> new ASCIIFoldingFilter(in, false));
+            return new Fn.NormalizingFilter(
+                name,
+                s,
+                in -> new ASCIIFoldingFilter(in, preserve),
+                in -> new ASCIIFoldingFilter(in, false)
+            );
         });
         f.put("german_normalization", (index, env, name, s) -> new Fn.NormalizingFilter(name, s, GermanNormalizationFilter::new));
         f.put("german_stem", (index, env, name, s) -> new Fn.Filter(name, s, GermanStemFilter::new));
         f.put("russian_stem", (index, env, name, s) -> new Fn.Filter(name, s, in -> new SnowballFilter(in, new RussianStemmer())));
         f.put("stemmer", Stemmers::stemmer);
+        f.put("stemmer_override", requiresAnalysisSettings(KeywordFilters::stemmerOverride));
+        f.put("keyword_marker", requiresAnalysisSettings(KeywordFilters::keywordMarker));
         f.put("snowball", Stemmers::snowball);
         f.put("ngram", NGrams::ngramFilter);
         f.put("edge_ngram", NGrams::edgeNgramFilter);

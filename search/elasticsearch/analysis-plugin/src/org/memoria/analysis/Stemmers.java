@@ -54,6 +54,9 @@ final class Stemmers {
 
     static TokenFilterFactory snowball(IndexSettings index, Environment env, String name, Settings s) {
         String raw = s.get("language", "English");
+        if (raw.isEmpty()) {
+            throw new IllegalArgumentException("snowball filter [" + name + "] needs a language");
+        }
         String language = raw.substring(0, 1).toUpperCase(Locale.ROOT) + raw.substring(1);
         // Lucene finds the stemmer class by this name; fail at index creation, not on the first document.
         new SnowballFilter(new EmptyTokenStream(), language);

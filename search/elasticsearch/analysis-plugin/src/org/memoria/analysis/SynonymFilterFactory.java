@@ -30,6 +30,7 @@ import java.util.function.Function;
  * As in Elasticsearch, the rules are analysed with the tokenizer and filters placed before
  * this filter in the analyzer, so "Straße" in a rule matches what those filters make of it.
  */
+@SuppressWarnings("deprecation") // Lucene's SynonymFilter: still what Elasticsearch's `synonym` uses
 final class SynonymFilterFactory extends AbstractTokenFilterFactory {
     private final Environment env;
     private final Settings settings;
