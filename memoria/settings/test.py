@@ -8,3 +8,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 MEDIA_ROOT = BASE_DIR / "build" / "test-media"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

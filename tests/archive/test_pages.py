@@ -1,0 +1,154 @@
+import datetime
+
+import pytest
+from wagtail.models import Page
+
+from archive.factories import (
+    CollectionItemFactory,
+    CollectionPageFactory,
+    CommemoratedPersonFactory,
+    InitiativePageFactory,
+    MemorialSitePageFactory,
+    TestimonyPageFactory,
+)
+from archive.models import (
+    ArchiveIndexPage,
+    CollectionPage,
+    InitiativePage,
+    MemorialSitePage,
+    TestimonyPage,
+)
+from home.models import HomePage
+
+pytestmark = pytest.mark.django_db
+
+ENTRY_FACTORIES = [InitiativePageFactory, TestimonyPageFactory, MemorialSitePageFactory]
+
+
+@pytest.mark.parametrize("language", ["de", "ru"])
+@pytest.mark.parametrize("factory", ENTRY_FACTORIES)
+def test_every_entry_type_renders_in_both_locales(client, archive_de, archive_ru, factory, language):
+    archive = archive_de if language == "de" else archive_ru
+    entry = factory(parent=archive, title=f"Eintrag {language} Ω", attribution="Stadtarchiv Heilbronn")
+    response = client.get(entry.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert entry.url.startswith(f"/{language}/")
+    assert f'<html lang="{language}">' in html
+    assert f"Eintrag {language} Ω" in html
+    assert "Stadtarchiv Heilbronn" in html  # the source is shown on every entry
+    assert entry.get_licence_display() in html
+
+
+@pytest.mark.parametrize("language", ["de", "ru"])
+def test_index_collection_and_home_render_in_both_locales(client, archive_de, archive_ru, language):
+    archive = archive_de if language == "de" else archive_ru
+    site = MemorialSitePageFactory(parent=archive, title="Achtungstraße 21")
+    collection = CollectionPageFactory(parent=archive, title="Für den Unterricht")
+    CollectionItemFactory(collection=collection, entry=site)
+    for page, expected in ((archive, "Achtungstraße 21"), (collection, "Achtungstraße 21")):
+        response = client.get(page.url)
+        assert response.status_code == 200
+        assert expected in response.content.decode()
+    home = HomePage.objects.get(locale=archive.locale)
+    response = client.get(home.url)
+    assert response.status_code == 200
+    assert "Achtungstraße 21" in response.content.decode()  # latest entries
+
+
+def test_page_tree_rules(archive_de, home_de):
+    assert InitiativePage.can_create_at(archive_de)
+    assert MemorialSitePage.can_create_at(archive_de)
+    assert TestimonyPage.can_create_at(archive_de)
+    assert CollectionPage.can_create_at(archive_de)
+    assert ArchiveIndexPage.can_create_at(home_de)
+    assert not InitiativePage.can_create_at(home_de)
+    assert not HomePage.can_create_at(archive_de)
+    entry = InitiativePageFactory(parent=archive_de)
+    assert not MemorialSitePage.can_create_at(entry)
+
+
+def test_memorial_site_shows_inscription_people_and_coordinates(client, archive_de):
+    site = MemorialSitePageFactory(parent=archive_de, latitude=49.14271, longitude=9.21234)
+    CommemoratedPersonFactory(site=site, name="Nannchen Kahn", birth_year=1884, fate="Deportiert 1941 Riga ermordet")
+    html = client.get(site.url).content.decode()
+    assert "Nannchen Kahn" in html
+    assert "Deportiert 1941 Riga ermordet" in html
+    assert "ADOLF KAHN" in html
+    assert "49.14271" in html
+
+
+def test_living_person_flag_hides_witness_details(client, archive_de):
+    testimony = TestimonyPageFactory(parent=archive_de, witness_name="Irina Wassiljewa", recorded_place="Kaluga")
+    assert "Irina Wassiljewa" in client.get(testimony.url).content.decode()
+    testimony.contains_personal_data = True
+    testimony.save_revision().publish()
+    html = client.get(testimony.url).content.decode()
+    assert "Irina Wassiljewa" not in html
+    assert "Kaluga" not in html.split("entry-source")[0].split("facts")[1]
+
+
+def test_language_switcher_links_the_translation(client, archive_de, archive_ru):
+    german = InitiativePageFactory(parent=archive_de, title="Kranzniederlegung", slug="kranz")
+    russian = InitiativePageFactory(
+        parent=archive_ru, title="Возложение венков", slug="venki", translation_key=german.translation_key
+    )
+    html = client.get(german.url).content.decode()
+    assert f'href="{russian.url}" lang="ru"' in html
+    assert 'hreflang="ru"' in html
+    html = client.get(russian.url).content.decode()
+    assert f'href="{german.url}" lang="de"' in html
+    assert "language-switcher__missing" not in html
+
+
+def test_language_switcher_says_when_there_is_no_translation(client, archive_de, home_ru):
+    german_only = InitiativePageFactory(parent=archive_de)
+    html = client.get(german_only.url).content.decode()
+    assert "language-switcher__missing" in html
+    assert f'href="{home_ru.url}" lang="ru"' in html
+
+
+def test_date_with_precision_is_shown_on_the_page(client, archive_de, archive_ru):
+    german = InitiativePageFactory(parent=archive_de, date=datetime.date(1942, 1, 1), date_precision="circa")
+    russian = InitiativePageFactory(parent=archive_ru, date=datetime.date(1942, 1, 1), date_precision="circa")
+    assert "um 1942" in client.get(german.url).content.decode()
+    assert "около 1942 г." in client.get(russian.url).content.decode()
+
+
+def test_archive_index_filters_and_paginates(client, archive_de, vocabulary):
+    heilbronn, berlin = vocabulary["heilbronn"], vocabulary["berlin"]
+    for number in range(30):
+        MemorialSitePageFactory(parent=archive_de, title=f"Stein {number:02d}", city=heilbronn)
+    InitiativePageFactory(parent=archive_de, title="Gedenken in Berlin", city=berlin)
+    response = client.get(archive_de.url)
+    assert response.context["entries"].paginator.count == 31
+    assert len(response.context["entries"]) == ArchiveIndexPage.entries_per_page
+    response = client.get(archive_de.url, {"city": "berlin"})
+    assert [entry.title for entry in response.context["entries"]] == ["Gedenken in Berlin"]
+    response = client.get(archive_de.url, {"type": "memorial_site", "page": 2})
+    assert len(response.context["entries"]) == 30 - ArchiveIndexPage.entries_per_page
+
+
+def test_unpublished_entries_are_not_listed(client, archive_de):
+    draft = MemorialSitePageFactory(parent=archive_de, title="Entwurf Zyx", live=False)
+    assert "Entwurf Zyx" not in client.get(archive_de.url).content.decode()
+    assert client.get(Page.objects.get(pk=draft.pk).url or "/de/archiv/entwurf/").status_code == 404
+
+
+def test_tag_page_and_map_data(client, archive_de):
+    site = MemorialSitePageFactory(parent=archive_de, title="Allee 39", latitude=49.1, longitude=9.2)
+    site.tags.add("Riga")
+    site.save()
+    response = client.get("/de/tags/riga/")
+    assert response.status_code == 200
+    assert "Allee 39" in response.content.decode()
+    data = client.get("/map/entries.geojson", {"language": "de"}).json()
+    assert [feature["properties"]["title"] for feature in data["features"]] == ["Allee 39"]
+    assert data["features"][0]["geometry"]["coordinates"] == [9.2, 49.1]
+    assert client.get("/de/map/").status_code == 200
+
+
+def test_error_pages(client, db):
+    response = client.get("/de/gibt-es-nicht/")
+    assert response.status_code == 404
+    assert "Memoria" in response.content.decode()
