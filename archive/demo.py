@@ -75,7 +75,9 @@ def written_rows():
         "type": "initiative",
         "language": "de",
         "title": "Städtepartnerkonferenz 2021 in Kaluga: Arbeitsgruppe Erinnerungskultur",
-        "summary": "Deutsche und russische Partnerstädte beraten in Kaluga über gemeinsames Gedenken an den 22. Juni 1941.",
+        "summary": (
+            "Deutsche und russische Partnerstädte beraten in Kaluga über gemeinsames Gedenken an den 22. Juni 1941."
+        ),
         "body": KALUGA_DE,
         "date": "2021-06",
         "date_precision": "month",
@@ -203,7 +205,9 @@ def written_rows():
         "type": "testimony",
         "language": "de",
         "title": "„Sie müssen es wissen“: Erinnerungen an den Krieg in Kaluga",
-        "summary": "Eine Einwohnerin Kalugas erinnert sich an die Besatzung 1941 und an eine Begegnung mit deutschen Schülern.",
+        "summary": (
+            "Eine Einwohnerin Kalugas erinnert sich an die Besatzung 1941 und an eine Begegnung mit deutschen Schülern."
+        ),
         "body": TESTIMONY_NOTE["de"],
         "transcript": TESTIMONY_DE,
         "date": "2019",

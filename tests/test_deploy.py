@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_check(**environment):
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     env.update(environment)
-    return subprocess.run(  # noqa: S603 -- our own manage.py with fixed arguments
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
