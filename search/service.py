@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 
 from archive.listing import filter_entries, visible_entries
-from search.highlight import highlight
+from search.highlight import highlight, query_terms
 
 logger = logging.getLogger("memoria.search")
 
@@ -49,13 +49,16 @@ class DatabaseSearch:
         entries = filter_entries(visible_entries(), form)
         if language:
             entries = entries.filter(locale__language_code=language)
-        if text:
+        # The database backends have no phrase or operator syntax to offer, and an
+        # unbalanced quote is a syntax error to SQLite's full-text search: words only.
+        words = " ".join(query_terms(text))
+        if words:
             # Filters are applied as a subquery so the search backend sees only an id filter.
             results = (
                 visible_entries()
                 .filter(pk__in=entries.values("pk"))
                 .specific()
-                .search(text, operator="and", order_by_relevance=True)
+                .search(words, operator="and", order_by_relevance=True)
             )
         else:
             results = entries.specific().order_by("-date", "title")
