@@ -39,8 +39,11 @@ class HomePage(Page):
             .select_related("city", "image")
             .order_by("-first_published_at")[: self.latest_entries_count]
         )
+        # Each partnership once: listed from its German side.
         context["partner_cities"] = (
-            PartnerCity.objects.prefetch_related("partners").filter(partners__isnull=False).distinct()
+            PartnerCity.objects.filter(country=PartnerCity.Country.GERMANY, partners__isnull=False)
+            .prefetch_related("partners")
+            .distinct()
         )
         context["archive"] = self.get_children().live().type(ArchiveIndexPage).first()
         return context

@@ -69,7 +69,7 @@ class DatabaseSearch:
 
 
 def _snippet_source(entry):
-    return " ".join(part for part in (entry.summary, getattr(entry, "inscription", ""), entry.body_text) if part)
+    return " ".join(part for part in (entry.summary, entry.body_text, getattr(entry, "inscription", "")) if part)
 
 
 def get_search_engine():
