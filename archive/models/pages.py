@@ -383,9 +383,9 @@ class CommemoratedPerson(Orderable):
     name = models.CharField(_("name"), max_length=200)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     death_year = models.PositiveSmallIntegerField(_("year of death"), null=True, blank=True)
-    born = models.CharField(_("born (date and place)"), max_length=200, blank=True)
+    born = models.CharField(_("born (date and place)"), max_length=300, blank=True)
     deported = models.CharField(_("deported (date and destination)"), max_length=300, blank=True)
-    fate = models.CharField(_("fate"), max_length=200, blank=True)
+    fate = models.CharField(_("fate"), max_length=300, blank=True)
 
     panels = [
         FieldPanel("name"),
