@@ -68,9 +68,21 @@ TESTIMONY_NOTE = {
 PROJECT = {"licence": "CC BY-SA 4.0", "attribution": "Memoria (demo content)", "source_url": ""}
 
 
+def translated(original, language, **texts):
+    """The translation of a written row: the facts are the original's, the texts its own."""
+    suffix = f"-{language}"
+    return {
+        **original,
+        "external_id": original["external_id"] + suffix,
+        "language": language,
+        "translation_of": original["external_id"],
+        **texts,
+    }
+
+
 def written_rows():
-    """Entries the project wrote in both languages, each German one with its Russian translation."""
-    yield {
+    """Entries the project wrote in both languages, each original followed by its translation."""
+    kaluga = {
         "external_id": "demo-kaluga-2021",
         "type": "initiative",
         "language": "de",
@@ -90,26 +102,17 @@ def written_rows():
         "longitude": 36.2754,
         **PROJECT,
     }
-    yield {
-        "external_id": "demo-kaluga-2021-ru",
-        "translation_of": "demo-kaluga-2021",
-        "type": "initiative",
-        "language": "ru",
-        "title": "Конференция городов-партнёров 2021 в Калуге: рабочая группа по культуре памяти",
-        "summary": "Города-партнёры Германии и России обсуждают в Калуге общую память о 22 июня 1941 года.",
-        "body": KALUGA_RU,
-        "date": "2021-06",
-        "date_precision": "month",
-        "city": "kaluga",
-        "partner_cities": ["kaluga", "suhl", "essen", "nischni-nowgorod"],
-        "organisers": "Германо-Российский форум\nГород Калуга",
-        "themes": ["city-partnership", "22-june", "youth-exchange"],
-        "tags": ["конференция", "Калуга 2021"],
-        "latitude": 54.5293,
-        "longitude": 36.2754,
-        **PROJECT,
-    }
-    yield {
+    yield kaluga
+    yield translated(
+        kaluga,
+        "ru",
+        title="Конференция городов-партнёров 2021 в Калуге: рабочая группа по культуре памяти",
+        summary="Города-партнёры Германии и России обсуждают в Калуге общую память о 22 июня 1941 года.",
+        body=KALUGA_RU,
+        organisers="Германо-Российский форум\nГород Калуга",
+        tags=["конференция", "Калуга 2021"],
+    )
+    wreath = {
         "external_id": "demo-22-june-wreath",
         "type": "initiative",
         "language": "de",
@@ -124,23 +127,16 @@ def written_rows():
         "tags": ["Kranzniederlegung"],
         **PROJECT,
     }
-    yield {
-        "external_id": "demo-22-june-wreath-ru",
-        "translation_of": "demo-22-june-wreath",
-        "type": "initiative",
-        "language": "ru",
-        "title": "Возложение венков 22 июня",
-        "summary": "Ежегодная память в годовщину нападения на Советский Союз.",
-        "body": JUNE_22_RU,
-        "date": "1941-06-22",
-        "date_precision": "day",
-        "city": "berlin",
-        "partner_cities": ["berlin", "moskau"],
-        "themes": ["22-june", "war-graves", "prisoners-of-war"],
-        "tags": ["возложение венков"],
-        **PROJECT,
-    }
-    yield {
+    yield wreath
+    yield translated(
+        wreath,
+        "ru",
+        title="Возложение венков 22 июня",
+        summary="Ежегодная память в годовщину нападения на Советский Союз.",
+        body=JUNE_22_RU,
+        tags=["возложение венков"],
+    )
+    tiergarten = {
         "external_id": "demo-tiergarten-memorial",
         "type": "memorial_site",
         "language": "de",
@@ -158,26 +154,17 @@ def written_rows():
         "tags": ["Tiergarten"],
         **PROJECT,
     }
-    yield {
-        "external_id": "demo-tiergarten-memorial-ru",
-        "translation_of": "demo-tiergarten-memorial",
-        "type": "memorial_site",
-        "language": "ru",
-        "title": "Советский мемориал в Тиргартене",
-        "summary": "Мемориал и кладбище советских воинов, возведённые в 1945 году.",
-        "body": TIERGARTEN_RU,
-        "date": "1945",
-        "date_precision": "year",
-        "city": "berlin",
-        "kind": "memorial",
-        "address": "Штрассе дес 17. Юни, 10557 Берлин",
-        "latitude": 52.5166,
-        "longitude": 13.3718,
-        "themes": ["war-graves", "22-june"],
-        "tags": ["Тиргартен"],
-        **PROJECT,
-    }
-    yield {
+    yield tiergarten
+    yield translated(
+        tiergarten,
+        "ru",
+        title="Советский мемориал в Тиргартене",
+        summary="Мемориал и кладбище советских воинов, возведённые в 1945 году.",
+        body=TIERGARTEN_RU,
+        address="Штрассе дес 17. Юни, 10557 Берлин",
+        tags=["Тиргартен"],
+    )
+    testimony = {
         "external_id": "demo-testimony-kaluga",
         "type": "testimony",
         "language": "ru",
@@ -199,31 +186,21 @@ def written_rows():
         "tags": ["оккупация"],
         **PROJECT,
     }
-    yield {
-        "external_id": "demo-testimony-kaluga-de",
-        "translation_of": "demo-testimony-kaluga",
-        "type": "testimony",
-        "language": "de",
-        "title": "„Sie müssen es wissen“: Erinnerungen an den Krieg in Kaluga",
-        "summary": (
+    yield testimony
+    yield translated(
+        testimony,
+        "de",
+        title="„Sie müssen es wissen“: Erinnerungen an den Krieg in Kaluga",
+        summary=(
             "Eine Einwohnerin Kalugas erinnert sich an die Besatzung 1941 und an eine Begegnung mit deutschen Schülern."
         ),
-        "body": TESTIMONY_NOTE["de"],
-        "transcript": TESTIMONY_DE,
-        "date": "2019",
-        "date_precision": "circa",
-        "city": "kaluga",
-        "witness_name": "Anna P. (Beispiel)",
-        "witness_birth_year": "1930",
-        "recorded_place": "Kaluga",
-        "original_language": "ru",
-        "consent": "public",
-        "consent_given_by": "Anna P. (Beispiel)",
-        "consent_date": "2019-05-08",
-        "themes": ["eyewitnesses", "youth-exchange"],
-        "tags": ["Besatzung"],
-        **PROJECT,
-    }
+        body=TESTIMONY_NOTE["de"],
+        transcript=TESTIMONY_DE,
+        witness_name="Anna P. (Beispiel)",
+        consent_given_by="Anna P. (Beispiel)",
+        recorded_place="Kaluga",
+        tags=["Besatzung"],
+    )
 
 
 def demo_rows(data_dir=None, berlin_sample=200, problems=None):

@@ -8,7 +8,6 @@ Entries are matched by external_id, so importing a file again updates them.
 
 import csv
 import datetime
-import html
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -28,11 +27,12 @@ from modelcluster.models import get_all_child_relations
 from modelsearch.index import class_is_indexed, get_indexed_models
 from modelsearch.signal_handlers import post_save_signal_handler as search_post_save_handler
 from treebeard.exceptions import PathOverflow
-from wagtail.models import Locale, Page, ReferenceIndex
+from wagtail.models import Locale, Page, ReferenceIndex, Site
 from wagtail.search.backends import get_search_backends
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from archive.models import (
+    ENTRY_MODELS,
     ArchiveIndexPage,
     CommemoratedPerson,
     DatePrecision,
@@ -45,8 +45,8 @@ from archive.models import (
     TestimonyPage,
     Theme,
 )
-from archive.models.dates import iso_prefix, normalise_date, parse_iso_prefix
-from archive.text import html_to_text, paragraphs, stream_to_text, text_to_stream
+from archive.models.dates import iso_prefix, parse_iso_prefix
+from archive.text import html_to_text, paragraphs_html, stream_to_text, text_to_stream
 
 logger = logging.getLogger("memoria.import")
 
@@ -85,7 +85,6 @@ TYPE_FIELDS = {
     "memorial_site": ["summary", "kind", "address", "inscription", "people"],
 }
 ALL_FIELDS = COMMON_FIELDS + sorted({name for names in TYPE_FIELDS.values() for name in names})
-MODELS = {"initiative": InitiativePage, "testimony": TestimonyPage, "memorial_site": MemorialSitePage}
 LIST_FIELDS = {"themes", "tags", "partner_cities"}
 PERSON_FIELDS = {"name", "birth_year", "death_year", "born", "deported", "fate"}
 ARCHIVE_TITLES = {"de": ("Archiv", "archiv"), "ru": ("Архив", "arkhiv")}
@@ -198,8 +197,8 @@ class RowChecker:
         if len(external_id) > 100:
             raise RowError("external_id", "at most 100 characters")
         entry_type = self._required(row, "type")
-        if entry_type not in MODELS:
-            raise RowError("type", f"{entry_type!r} is not one of {', '.join(MODELS)}")
+        if entry_type not in ENTRY_MODELS:
+            raise RowError("type", f"{entry_type!r} is not one of {', '.join(ENTRY_MODELS)}")
         language = self._required(row, "language")
         if language not in ARCHIVE_TITLES:
             raise RowError("language", f"{language!r} is not one of de, ru")
@@ -449,13 +448,12 @@ class TreePlacer:
         return self.cache[key]
 
     def _archive(self, language):
-        from home.models import HomePage
-
         locale = Locale.objects.get(language_code=language)
         archive = ArchiveIndexPage.objects.filter(locale=locale, depth=3).first()
         if archive:
             return archive
-        home = HomePage.objects.get(locale=locale)
+        # The archive hangs below the site's root page in that locale (the home page).
+        home = Site.objects.get(is_default_site=True).root_page.get_translation(locale)
         title, slug = ARCHIVE_TITLES[language]
         other = ArchiveIndexPage.objects.filter(depth=3).exclude(locale=locale).first()
         page = ArchiveIndexPage(title=title, slug=slug, locale=locale)
@@ -478,12 +476,9 @@ class TreePlacer:
 
 def write_row(row: CleanRow, placer: TreePlacer, locales: dict, themes_cache: dict) -> bool:
     """Create or update the entry of a checked row. Returns True when it was created."""
-    model = MODELS[row.type]
+    model = ENTRY_MODELS[row.type]
     existing = EntryPage.objects.filter(external_id=row.external_id).first()
-    values = dict(row.values)
-    body = values.pop("body")
-    transcript = values.pop("transcript", None)
-    parent = placer.parent_for(row.language, values["city"])
+    parent = placer.parent_for(row.language, row.values["city"])
     if existing is not None:
         page = existing.specific
         if not isinstance(page, model):
@@ -492,12 +487,7 @@ def write_row(row: CleanRow, placer: TreePlacer, locales: dict, themes_cache: di
             raise RowError("language", f"entry {row.external_id} exists in another language")
     else:
         page = model(locale=locales[row.language], external_id=row.external_id, live=True)
-    for name, value in values.items():
-        setattr(page, name, value)
-    if transcript is not None:
-        page.transcript = "".join(f"<p>{part}</p>" for part in _escape_paragraphs(transcript))
-    if stream_to_text(page.body) != body.strip():
-        page.body = text_to_stream(body)
+    set_row_fields(page, row)
     if not page.slug:
         page.slug = _unique_slug(row)
     if row.translation_of:
@@ -509,7 +499,6 @@ def write_row(row: CleanRow, placer: TreePlacer, locales: dict, themes_cache: di
         page.partner_cities.set(row.partner_cities)
     if row.people is not None:
         page.people = [CommemoratedPerson(sort_order=order, **person) for order, person in enumerate(row.people)]
-    page.draft_title = page.title
     if existing is None:
         # Imported entries are published as they are created, so they get publication dates like
         # entries an editor publishes (the home page lists the latest by first_published_at).
@@ -522,8 +511,18 @@ def write_row(row: CleanRow, placer: TreePlacer, locales: dict, themes_cache: di
     return False
 
 
-def _escape_paragraphs(text):
-    return [html.escape(part, quote=False).replace("\n", "<br/>") for part in paragraphs(text)]
+def set_row_fields(page, row: CleanRow):
+    """The row's own fields on the page, not its relations; both write paths use it."""
+    values = dict(row.values)
+    body = values.pop("body")
+    transcript = values.pop("transcript", None)
+    for name, value in values.items():
+        setattr(page, name, value)
+    if transcript is not None:
+        page.transcript = "".join(paragraphs_html(transcript))
+    if stream_to_text(page.body) != body.strip():
+        page.body = text_to_stream(body)
+    page.draft_title = page.title
 
 
 def _unique_slug(row):
@@ -616,28 +615,18 @@ class NewEntryWriter:
 
     def _build_page(self, row: CleanRow):
         """The unsaved page, with every field write_row would set on a new entry."""
-        model = MODELS[row.type]
-        values = dict(row.values)
-        body = values.pop("body")
-        transcript = values.pop("transcript", None)
-        parent = self.placer.parent_for(row.language, values["city"])
-        page = model(
+        page = ENTRY_MODELS[row.type](
             locale=self.locales[row.language],
             external_id=row.external_id,
             live=True,
             has_unpublished_changes=False,
             first_published_at=self.published_at,
             last_published_at=self.published_at,
-            **values,
         )
-        if transcript is not None:
-            page.transcript = "".join(f"<p>{part}</p>" for part in _escape_paragraphs(transcript))
-        if body.strip():
-            page.body = text_to_stream(body)
-        if page.date and page.date_precision:  # what EntryPage.clean does
-            page.date = normalise_date(page.date, page.date_precision)
+        parent = self.placer.parent_for(row.language, row.values["city"])
+        # parse_iso_prefix gives the canonical date of its precision: nothing to normalise.
+        set_row_fields(page, row)
         page.slug = _unique_slug(row)
-        page.draft_title = page.title
         if row.translation_of:
             page.translation_key = self._translation_key(row.translation_of)
         return page, parent

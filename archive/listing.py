@@ -2,31 +2,16 @@
 
 from django import forms
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from archive.models import EntryPage, PartnerCity, TestimonyPage, Theme
-
-ENTRY_TYPES = {
-    "initiative": _("Commemorative initiatives"),
-    "testimony": _("Testimonies"),
-    "memorial_site": _("Memorial sites"),
-}
+from archive.models import ENTRY_MODELS, EntryPage, PartnerCity, TestimonyPage, Theme
 
 
 def visible_entries():
     """Entries anyone may see: live, not behind a view restriction, and testimonies only with consent."""
     no_consent = TestimonyPage.objects.filter(consent=TestimonyPage.Consent.NOT_RECORDED).values("pk")
     return EntryPage.objects.live().public().exclude(pk__in=no_consent)
-
-
-def entry_model_for(type_slug):
-    from archive.models import InitiativePage, MemorialSitePage
-
-    return {
-        "initiative": InitiativePage,
-        "testimony": TestimonyPage,
-        "memorial_site": MemorialSitePage,
-    }.get(type_slug)
 
 
 class EntryFilterForm(forms.Form):
@@ -40,7 +25,9 @@ class EntryFilterForm(forms.Form):
 
     def __init__(self, *args, locale=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = [("", _("All types")), *ENTRY_TYPES.items()]
+        self.fields["type"].choices = [("", _("All types"))] + [
+            (slug, capfirst(model._meta.verbose_name_plural)) for slug, model in ENTRY_MODELS.items()
+        ]
         self.fields["city"].empty_label = _("All cities")
         themes = Theme.objects.filter(locale=locale) if locale else Theme.objects.all()
         self.fields["theme"].choices = [("", _("All themes"))] + [
@@ -61,8 +48,7 @@ def filter_entries(entries, form):
         return entries
     data = form.cleaned_data
     if data.get("type"):
-        model = entry_model_for(data["type"])
-        entries = entries.filter(pk__in=model.objects.values("pk"))
+        entries = entries.filter(pk__in=ENTRY_MODELS[data["type"]].objects.values("pk"))
     if data.get("city"):
         entries = entries.filter(Q(city=data["city"]) | Q(initiativepage__partner_cities=data["city"])).distinct()
     if data.get("theme"):

@@ -16,12 +16,13 @@ def paragraphs(text: str) -> list[str]:
     return [part.strip("\n") for part in re.split(r"\n[ \t]*\n", normalised) if part.strip()]
 
 
+def paragraphs_html(text: str) -> list[str]:
+    """Plain text paragraphs as HTML paragraphs: escaped, single line breaks kept."""
+    return ["<p>" + html.escape(part, quote=False).replace("\n", "<br/>") + "</p>" for part in paragraphs(text)]
+
+
 def text_to_stream(text: str) -> list[tuple[str, RichText]]:
-    """Plain text paragraphs as paragraph blocks: escaped, single line breaks kept."""
-    return [
-        ("paragraph", RichText("<p>" + html.escape(part, quote=False).replace("\n", "<br/>") + "</p>"))
-        for part in paragraphs(text)
-    ]
+    return [("paragraph", RichText(part)) for part in paragraphs_html(text)]
 
 
 def html_to_text(markup: str) -> str:

@@ -2,6 +2,7 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from wagtail.models import Locale
 
 from archive.listing import EntryFilterForm
 from search.service import search_entries
@@ -20,7 +21,8 @@ class SearchForm(EntryFilterForm):
 
 @never_cache
 def search_view(request):
-    form = SearchForm(request.GET or None)
+    # Theme names in the reader's language; a theme's slug filters entries of both languages.
+    form = SearchForm(request.GET or None, locale=Locale.get_active())
     results = None
     if form.is_bound:
         valid = form.is_valid()

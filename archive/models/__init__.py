@@ -13,12 +13,16 @@ from .pages import (
 )
 from .snippets import PartnerCity, Theme
 
+# The entry types by the slug used in imports, filters and the search index.
+ENTRY_MODELS = {model.entry_type_slug: model for model in (InitiativePage, TestimonyPage, MemorialSitePage)}
+
 __all__ = [
     "ArchiveIndexPage",
     "CollectionItem",
     "CollectionPage",
     "CommemoratedPerson",
     "DatePrecision",
+    "ENTRY_MODELS",
     "EntryPage",
     "EntryTag",
     "InitiativePage",

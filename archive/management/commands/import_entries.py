@@ -1,9 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from archive.importing import import_entries
+from archive.management.progress import import_progress
 
 
 class Command(BaseCommand):
@@ -22,17 +22,7 @@ class Command(BaseCommand):
         path = options["file"]
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        bars = {}
-
-        def progress(stage, number):
-            if stage not in bars:
-                for bar in bars.values():
-                    bar.close()
-                label = "Checking" if stage == "check" else "Writing"
-                bars[stage] = tqdm(desc=label, unit=" rows", disable=options["verbosity"] == 0, file=self.stderr)
-            bars[stage].update(1)
-
-        try:
+        with import_progress(self.stderr, options["verbosity"]) as progress:
             report = import_entries(
                 path,
                 options["format"],
@@ -40,9 +30,6 @@ class Command(BaseCommand):
                 skip_invalid=options["skip_invalid"],
                 progress=progress,
             )
-        finally:
-            for bar in bars.values():
-                bar.close()
         for problem in report.problems:
             self.stderr.write(str(problem))
         if report.problems and not options["skip_invalid"]:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from archive.importing import import_rows, numbered
+from archive.management.progress import import_progress
 from archive.sources import SOURCES, iter_source, source_folder
 from archive.vocabulary import ensure_vocabulary
 
@@ -21,25 +21,13 @@ class Command(BaseCommand):
             raise CommandError(f"No data at {folder}")
         ensure_vocabulary()
         data_problems = []
-        bars = {}
 
         def open_rows():
             data_problems.clear()
             return numbered(iter_source(options["source"], options["data_dir"], data_problems, options["limit"]))
 
-        def progress(stage, number):
-            if stage not in bars:
-                for bar in bars.values():
-                    bar.close()
-                label = "Checking" if stage == "check" else "Writing"
-                bars[stage] = tqdm(desc=label, unit=" rows", disable=options["verbosity"] == 0, file=self.stderr)
-            bars[stage].update(1)
-
-        try:
+        with import_progress(self.stderr, options["verbosity"]) as progress:
             report = import_rows(open_rows, dry_run=options["dry_run"], progress=progress)
-        finally:
-            for bar in bars.values():
-                bar.close()
         for problem in data_problems:
             self.stderr.write(f"data: {problem}")
         for problem in report.problems:

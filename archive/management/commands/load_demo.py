@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from tqdm import tqdm
 from wagtail.models import Locale
 
 from archive.demo import COLLECTIONS, demo_rows
 from archive.importing import TreePlacer, import_rows, numbered
+from archive.management.progress import import_progress
 from archive.models import CollectionItem, CollectionPage, EntryPage
 from archive.vocabulary import ensure_vocabulary
 
@@ -31,20 +31,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         ensure_vocabulary()
         problems = []
-        bar = tqdm(desc="Demo entries", unit=" rows", disable=options["verbosity"] == 0, file=self.stderr)
 
         def open_rows():
             problems.clear()
             return numbered(demo_rows(options["data_dir"], options["berlin_sample"], problems))
 
-        def progress(stage, number):
-            bar.set_postfix_str("checking" if stage == "check" else "writing", refresh=False)
-            bar.update(1)
-
-        try:
+        with import_progress(self.stderr, options["verbosity"]) as progress:
             report = import_rows(open_rows, progress=progress)
-        finally:
-            bar.close()
         if report.problems:
             for problem in report.problems:
                 self.stderr.write(str(problem))
