@@ -46,6 +46,7 @@ from archive.models import (
     Theme,
 )
 from archive.models.dates import iso_prefix, parse_iso_prefix
+from archive.signals import entries_imported
 from archive.text import html_to_text, paragraphs_html, stream_to_text, text_to_stream
 
 logger = logging.getLogger("memoria.import")
@@ -609,6 +610,7 @@ class NewEntryWriter:
         self._insert_pages(pages)
         self._insert_relations(chunk)
         self._index(pages)
+        entries_imported.send(sender=EntryPage, page_ids=[page.id for page in pages])
         self.created += len(chunk)
 
     # Building -----------------------------------------------------------------

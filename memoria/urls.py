@@ -7,11 +7,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from archive import views as archive_views
 from search import views as search_views
+from search.api import api as search_api
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("map/entries.geojson", archive_views.map_geojson, name="map_geojson"),
+    path("api/v1/", search_api.urls),
 ]
 
 if settings.DEBUG:

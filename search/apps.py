@@ -6,3 +6,8 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "memoria_search"
     verbose_name = _("Search")
+
+    def ready(self):
+        from search import signals
+
+        signals.register()

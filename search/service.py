@@ -8,8 +8,12 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from elasticsearch import ApiError, TransportError
 
 from archive.listing import filter_entries, visible_entries
+from archive.models import EntryPage
 from search.highlight import highlight, query_terms
 
 logger = logging.getLogger("memoria.search")
@@ -32,6 +36,7 @@ class SearchResults:
     count: int
     backend: str
     notes: list[str] = field(default_factory=list)
+    facets: dict[str, list[dict]] = field(default_factory=dict)
 
 
 def clean_query_text(text: str) -> str:
@@ -72,9 +77,162 @@ def _snippet_source(entry):
     return " ".join(part for part in (entry.summary, entry.body_text, getattr(entry, "inscription", "")) if part)
 
 
+class ElasticsearchSearch:
+    """The archive's own index (search.documents), with facets and highlighted snippets."""
+
+    name = "elasticsearch"
+    text_fields = [
+        "title.de^3",
+        "title.ru^3",
+        "title.folded^2",
+        "body.de",
+        "body.ru",
+        "body.folded",
+        "city_names",
+    ]
+    facet_fields = {
+        "type": "type",
+        "city": "city",
+        "theme": "themes",
+        "tag": "tags",
+        "language": "language",
+        "decade": "decade",
+        "has_media": "has_media",
+    }
+    max_window = 10_000
+
+    def search(self, text, form, language=None, page_number=1, page_size=20):
+        page_size = max(1, min(int(page_size), 100))
+        number = _page_number(page_number, self.max_window // page_size)
+        response = self._query(text, form, language, number, page_size)
+        total = response["hits"]["total"]["value"]
+        last = max(1, min(-(-total // page_size), self.max_window // page_size))
+        if number > last:
+            number = last
+            response = self._query(text, form, language, number, page_size)
+        paginator = Paginator(range(total), page_size)
+        page = paginator.get_page(number)
+        page.object_list = self._hits(response, text)
+        return SearchResults(text, page.object_list, page, total, self.name, facets=self._facets(response))
+
+    def _query(self, text, form, language, number, page_size):
+        from search.client import get_client, index_alias
+
+        body = {
+            "query": {"bool": {"must": [self._text_query(text)], "filter": self._filters(form, language)}},
+            "aggs": {name: {"terms": {"field": field, "size": 20}} for name, field in self.facet_fields.items()},
+            "highlight": {
+                "encoder": "html",
+                "pre_tags": ["<mark>"],
+                "post_tags": ["</mark>"],
+                "fields": {"body.*": {"fragment_size": 200, "number_of_fragments": 1}, "title.*": {}},
+                "require_field_match": False,
+            },
+            "from": (number - 1) * page_size,
+            "size": page_size,
+            "track_total_hits": True,
+            "_source": False,
+        }
+        if not text:
+            body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, "_score"]
+        return get_client().search(index=index_alias(), **body)
+
+    def _text_query(self, text):
+        if not text:
+            return {"match_all": {}}
+        # simple_query_string never fails on syntax: quotes make phrases, the rest is words.
+        return {
+            "simple_query_string": {
+                "query": text,
+                "fields": self.text_fields,
+                "default_operator": "and",
+                "flags": "PHRASE|WHITESPACE|PRECEDENCE",
+            }
+        }
+
+    @staticmethod
+    def _filters(form, language):
+        data = form.cleaned_data if form is not None and form.is_bound and form.is_valid() else {}
+        filters = []
+        if language:
+            filters.append({"term": {"language": language}})
+        if data.get("type"):
+            filters.append({"term": {"type": data["type"]}})
+        if data.get("city"):
+            filters.append({"term": {"city": data["city"].slug}})
+        if data.get("theme"):
+            filters.append({"term": {"themes": data["theme"]}})
+        years = {}
+        if data.get("date_from"):
+            years["gte"] = f"{data['date_from']:04d}-01-01"
+        if data.get("date_to"):
+            years["lte"] = f"{data['date_to']:04d}-12-31"
+        if years:
+            filters.append({"range": {"date": years}})
+        return filters
+
+    @staticmethod
+    def _hits(response, text):
+        found = response["hits"]["hits"]
+        ids = [int(hit["_id"]) for hit in found]
+        entries = {entry.pk: entry for entry in EntryPage.objects.filter(pk__in=ids).select_related("city").specific()}
+        hits = []
+        for hit in found:
+            entry = entries.get(int(hit["_id"]))
+            if entry is None:
+                continue  # deleted since it was indexed; the outbox will remove it
+            fragments = [
+                fragment
+                for field in sorted(hit.get("highlight", {}), key=_body_first)
+                for fragment in hit["highlight"][field]
+            ]
+            snippet = mark_safe(fragments[0]) if fragments else highlight(_snippet_source(entry), text)  # noqa: S308 -- encoder "html"
+            hits.append(SearchHit(entry, snippet, hit.get("_score")))
+        return hits
+
+    def _facets(self, response):
+        return {
+            name: [
+                {
+                    "value": bucket["key_as_string"] if "key_as_string" in bucket else bucket["key"],
+                    "count": bucket["doc_count"],
+                }
+                for bucket in response["aggregations"][name]["buckets"]
+            ]
+            for name in self.facet_fields
+        }
+
+
+def _body_first(field_name):
+    return (not field_name.startswith("body"), field_name)
+
+
+def _page_number(value, last):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 1
+    return max(1, min(number, max(last, 1)))
+
+
 def get_search_engine():
-    return DatabaseSearch()
+    from search.client import search_enabled
+
+    return ElasticsearchSearch() if search_enabled() else DatabaseSearch()
 
 
 def search_entries(text, form, language=None, page_number=1, page_size=20):
-    return get_search_engine().search(clean_query_text(text), form, language, page_number, page_size)
+    """Search with the configured engine; if Elasticsearch fails, the database answers, with a note."""
+    text = clean_query_text(text)
+    engine = get_search_engine()
+    try:
+        return engine.search(text, form, language, page_number, page_size)
+    except (TransportError, ApiError) as error:
+        if isinstance(engine, DatabaseSearch):
+            raise
+        logger.warning("Elasticsearch unavailable, answering from the database: %s", error)
+        results = DatabaseSearch().search(text, form, language, page_number, page_size)
+        results.notes.append(
+            gettext("The full-text search is unavailable at the moment; these results come from a simpler search.")
+        )
+        return results

@@ -176,3 +176,10 @@ MEMORIA_DATA_DIR = Path(os.environ.get("MEMORIA_DATA_DIR", BASE_DIR.parent / "sh
 # no external service. Example: https://tile.openstreetmap.org/{z}/{x}/{y}.png
 MEMORIA_MAP_TILE_URL = os.environ.get("MEMORIA_MAP_TILE_URL", "")
 MEMORIA_MAP_TILE_ATTRIBUTION = os.environ.get("MEMORIA_MAP_TILE_ATTRIBUTION", "")
+
+# Elasticsearch: without ELASTICSEARCH_URL the embedded database search answers.
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+MEMORIA_SEARCH_INDEX = os.environ.get("MEMORIA_SEARCH_INDEX", "memoria-entries")
+MEMORIA_SEARCH_REPLICAS = int(os.environ.get("MEMORIA_SEARCH_REPLICAS", "0"))
+# Seconds a search request may wait for Elasticsearch before the database answers instead.
+MEMORIA_SEARCH_TIMEOUT = float(os.environ.get("MEMORIA_SEARCH_TIMEOUT", "3"))

@@ -1,0 +1,131 @@
+"""The analysis of Memoria's search index: German and Russian full text, folded names, autocomplete.
+
+Only standard Elasticsearch names and options are used, so these settings run unchanged on our
+minimal node (whose plugin provides the names) and on any full Elasticsearch or Elastic Cloud.
+
+German (`german_text`): lowercase, German stop words, german_normalization (ä -> a, ß -> ss,
+ue -> u), then the dictionary decompounder, a few stemmer overrides, the light German stemmer.
+Normalisation comes *before* decompounding so that one word list, written in normalised form,
+splits "Städtepartnerschaft", "Staedtepartnerschaft" and "Stadtepartnerschaft" alike; the
+subwords are then stemmed like any other word. Stop words come before normalisation because
+the _german_ list is written with umlauts and ß ("für", "daß").
+
+Decompounding happens at index time only (`german_text_search` is the same chain without it):
+a document about "Städtepartnerschaft" also carries the tokens "stadt", "partner",
+"partnerschaft", so a query for a part finds the compound; but a query for a compound is not
+split, so "Kriegsgräber" does not find every text that merely mentions "Krieg".
+"""
+
+from functools import cache
+from pathlib import Path
+
+from elasticsearch.dsl import analyzer, char_filter, token_filter
+
+WORDLIST_DIR = Path(__file__).resolve().parent / "wordlists"
+GERMAN_COMPOUND_PARTS = WORDLIST_DIR / "german_compound_parts.txt"
+
+
+@cache
+def german_compound_parts() -> tuple[str, ...]:
+    """The decompounder's word list, read from the file shipped in search/wordlists/."""
+    lines = GERMAN_COMPOUND_PARTS.read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+# The word list goes into the index settings inline rather than as `word_list_path`: a path is
+# resolved against the Elasticsearch node's config directory, which a hosted cluster does not
+# let us write to, and which would have to be kept in step with this repository on every node.
+german_decompounder = token_filter(
+    "german_decompounder",
+    "dictionary_decompounder",
+    word_list=list(german_compound_parts()),
+    only_longest_match=False,
+    min_subword_size=4,
+)
+
+# Words the light stemmer leaves apart that readers expect to find each other. Tokens here are
+# already lowercase and normalised (no umlauts).
+german_stem_overrides = token_filter(
+    "german_stem_overrides",
+    "stemmer_override",
+    rules=[
+        "deportation, deportationen, deportieren, deportiert, deportierte, deportierten, deportierter => deport",
+    ],
+)
+
+german_stemmer = token_filter("german_stemmer", "stemmer", language="light_german")
+german_stop = token_filter("german_stop", "stop", stopwords="_german_")
+# A compound that is also a dictionary word ("arbeit"), or whose parts stem alike ("steine" ->
+# "stein", "stein"), would otherwise be indexed twice at one position and weigh double.
+same_position_unique = token_filter("same_position_unique", "unique", only_on_same_position=True)
+
+GERMAN_BEFORE_DECOMPOUNDING = ["lowercase", german_stop, "german_normalization"]
+GERMAN_AFTER_DECOMPOUNDING = [german_stem_overrides, german_stemmer, same_position_unique]
+
+german_text = analyzer(
+    "german_text",
+    tokenizer="standard",
+    filter=[*GERMAN_BEFORE_DECOMPOUNDING, german_decompounder, *GERMAN_AFTER_DECOMPOUNDING],
+)
+german_text_search = analyzer(
+    "german_text_search",
+    tokenizer="standard",
+    filter=[*GERMAN_BEFORE_DECOMPOUNDING, *GERMAN_AFTER_DECOMPOUNDING],
+)
+
+# ё is written as е in most Russian print; fold it before anything else sees the word.
+russian_yo = char_filter("russian_yo", "mapping", mappings=["ё => е", "Ё => Е"])
+russian_stop = token_filter("russian_stop", "stop", stopwords="_russian_")
+# The Russian snowball stemmer gives some nouns of the archive two stems depending on the case
+# ("память" -> "памя", "памяти" -> "памят"); these map every form to one stem. Tokens are
+# lowercase and have е for ё.
+russian_stem_overrides = token_filter(
+    "russian_stem_overrides",
+    "stemmer_override",
+    rules=[
+        "память, памяти, памятью => памят",
+        "архив, архива, архиву, архивом, архиве, архивы, архивов, архивам, архивами, архивах => архив",
+        "могила, могилы, могиле, могилу, могилой, могил, могилам, могилами, могилах => могил",
+        "мать, матери, матерью, матерей, матерям, матерями, матерях => матер",
+        "дочь, дочери, дочерью, дочерей, дочерям, дочерьми, дочерях => дочер",
+        "время, времени, временем, времена, времен, временам, временами, временах => времен",
+        "имя, имени, именем, имена, имен, именам, именами, именах => имен",
+        "ребенок, ребенка, ребенку, ребенком, ребенке => ребенок",
+        "камень, камня, камню, камнем, камне, камни, камней, камням, камнями, камнях => камн",
+        "немец, немца, немцу, немцем, немце, немцы, немцев, немцам, немцами, немцах => немц",
+        "еврей, еврея, еврею, евреем, еврее, евреи, евреев, евреям, евреями, евреях => евре",
+        "отец, отца, отцу, отцом, отце, отцы, отцов, отцам, отцами, отцах => отц",
+    ],
+)
+russian_stemmer = token_filter("russian_stemmer", "stemmer", language="russian")
+
+russian_text = analyzer(
+    "russian_text",
+    char_filter=[russian_yo],
+    tokenizer="standard",
+    filter=["lowercase", russian_stop, russian_stem_overrides, russian_stemmer],
+)
+
+# Names and titles in any language, without stemming: "Müller" and "Muller" meet, "Мюллер" does
+# not (transliteration between the scripts is not done here).
+folding = analyzer("folding", tokenizer="standard", filter=["lowercase", "asciifolding"])
+
+# Prefixes of each word at index time, so that "Stolp" finds "Stolperstein"; the query itself is
+# only folded, or "Stolp" would also match everything starting with "St".
+autocomplete_prefixes = token_filter("autocomplete_prefixes", "edge_ngram", min_gram=2, max_gram=20)
+autocomplete = analyzer(
+    "autocomplete",
+    tokenizer="standard",
+    filter=["lowercase", "asciifolding", autocomplete_prefixes],
+)
+
+ANALYZERS = (german_text, german_text_search, russian_text, folding, autocomplete)
+
+
+def analysis_settings() -> dict:
+    """The `settings.analysis` of the index, with every analyzer above and what it uses."""
+    settings: dict = {}
+    for each in ANALYZERS:
+        for section, definitions in each.get_analysis_definition().items():
+            settings.setdefault(section, {}).update(definitions)
+    return settings

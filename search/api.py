@@ -1,0 +1,240 @@
+"""The archive's search as JSON: `GET /api/v1/search/`, described at `/api/v1/openapi.json`.
+
+The endpoint is a thin layer over `search_entries` and the search page's `SearchForm`:
+the same filters, the same visibility rules (no drafts, no private pages, no testimonies
+without consent), whichever engine answers. Bad input is a 400 with a JSON body naming
+the parameters, never a 500.
+"""
+
+import math
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import ValidationError
+from ninja.responses import Status
+from pydantic import field_validator
+from wagtail.models import Locale
+
+from archive.models import ENTRY_MODELS, PartnerCity, format_historical_date
+from search.service import search_entries
+from search.views import SearchForm
+
+# The same choices as the search page's form; the form validates them again.
+LANGUAGES = tuple(value for value, _label in SearchForm.base_fields["language"].choices if value)
+EntryType = Literal[tuple(ENTRY_MODELS)]
+Language = Literal[LANGUAGES]
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+MAX_PAGE_SIZE = 100
+
+api = NinjaAPI(
+    title="Memoria API",
+    version="1",
+    description="Read-only access to the public part of the Memoria archive.",
+    urls_namespace="api-v1",
+    # Ninja's docs page loads Swagger UI from a CDN; the schema alone is served.
+    docs_url=None,
+)
+
+
+class SearchParams(Schema):
+    q: str = Field(
+        "",
+        max_length=SearchForm.base_fields["q"].max_length,
+        description=(
+            "Words to search for. Every word must match (AND); there is no phrase or operator syntax: "
+            "quotes, field prefixes and operators are treated as plain text. Empty: all entries, newest first."
+        ),
+    )
+    language: Language | None = Field(None, description="Only entries in this language.")
+    type: EntryType | None = Field(None, description="Only entries of this type.")
+    city: str | None = Field(
+        None, pattern=SLUG_PATTERN, max_length=50, description="Slug of a partner city, e.g. `kaluga`."
+    )
+    theme: str | None = Field(
+        None, pattern=SLUG_PATTERN, max_length=50, description="Slug of a theme, e.g. `deportation`."
+    )
+    date_from: int | None = Field(None, ge=1000, le=2100, description="Only entries dated in or after this year.")
+    date_to: int | None = Field(None, ge=1000, le=2100, description="Only entries dated in or before this year.")
+    page: int = Field(
+        1, ge=1, description="Page number, from 1. A page beyond the last is a 400 that says how many pages there are."
+    )
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description="Results per page.")
+
+    @field_validator("language", "type", "city", "theme", "date_from", "date_to", mode="before")
+    @classmethod
+    def empty_is_absent(cls, value):
+        # An HTML form sends `language=` for "both languages".
+        return None if value == "" else value
+
+    @field_validator("date_to")
+    @classmethod
+    def years_in_order(cls, value, info):
+        start = info.data.get("date_from")
+        if value is not None and start is not None and start > value:
+            raise ValueError("date_to must not be before date_from")
+        return value
+
+
+ALLOWED_PARAMETERS = tuple(SearchParams.model_fields)
+
+
+class City(Schema):
+    slug: str
+    name_de: str
+    name_ru: str
+
+
+class Hit(Schema):
+    id: int
+    external_id: str | None = Field(description="The entry's identifier in the data set it was imported from.")
+    type: EntryType
+    language: str
+    title: str
+    url: str | None = Field(description="The entry's public page.")
+    snippet: str = Field(
+        description=(
+            "An HTML fragment: an excerpt of the entry's text, HTML-escaped, with the matched words "
+            "wrapped in `<mark>`. Safe to insert as HTML; to show it as text, strip the tags."
+        )
+    )
+    score: float | None = Field(description="Relevance as reported by the engine; null where it reports none.")
+    date: str | None = Field(description="ISO date (YYYY-MM-DD); see display_date for its precision.")
+    display_date: str = Field(description="The date as shown on the site, in the entry's language and precision.")
+    city: City | None
+
+
+class FacetValue(Schema):
+    value: str | int | float
+    count: int
+
+
+class SearchResponse(Schema):
+    count: int = Field(description="Number of matching entries, on all pages.")
+    page: int
+    page_size: int
+    results: list[Hit]
+    facets: dict[str, list[FacetValue]] = Field(
+        description="Counts per filter value, e.g. {'type': [{'value': 'testimony', 'count': 3}]}, "
+        "where the engine provides them (Elasticsearch); empty otherwise."
+    )
+    notes: list[str] = Field(description="Remarks of the engine about the query, e.g. words it ignored.")
+    backend: str = Field(description="The engine that answered: `database` or `elasticsearch`.")
+
+
+class ErrorResponse(Schema):
+    detail: str = Field(description="What was wrong, naming the parameters.")
+    errors: dict[str, list[str]] = Field(description="Messages by parameter name.")
+
+
+def _request_errors(request: HttpRequest) -> dict[str, list[str]]:
+    """Parameters the endpoint does not know, or that were given more than once."""
+    errors = {}
+    for name, values in request.GET.lists():
+        if name not in ALLOWED_PARAMETERS:
+            errors[name] = ["Unknown parameter."]
+        elif len(values) > 1:
+            errors[name] = ["Given more than once."]
+    return errors
+
+
+def _bad_request(errors: dict[str, list[str]]) -> dict:
+    unknown = [name for name, messages in errors.items() if messages == ["Unknown parameter."]]
+    invalid = [name for name in errors if name not in unknown]
+    parts = []
+    if unknown:
+        parts.append(f"Unknown parameters: {', '.join(unknown)} (allowed: {', '.join(ALLOWED_PARAMETERS)}).")
+    if invalid:
+        parts.append(f"Invalid parameters: {', '.join(invalid)}.")
+    return {"detail": " ".join(parts), "errors": errors}
+
+
+@api.exception_handler(ValidationError)
+def invalid_parameters(request, exc):
+    errors = _request_errors(request)
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ()) if part != "query"]
+        name = loc[0] if loc else "__all__"
+        message = str(error.get("msg", "Invalid value.")).removeprefix("Value error, ")
+        errors.setdefault(name, []).append(message)
+    return api.create_response(request, _bad_request(errors), status=400)
+
+
+@api.get(
+    "/search/",
+    response={200: SearchResponse, 400: ErrorResponse},
+    summary="Search the archive",
+    description=(
+        "Full-text search over the public entries of both languages, with the filters of the site's "
+        "search page. Drafts, pages with view restrictions and testimonies without recorded consent "
+        "are never returned. Unknown, repeated or invalid parameters, and a page beyond the last, "
+        "give a 400 with `detail` and `errors` by parameter."
+    ),
+    operation_id="search_entries",
+    tags=["search"],
+)
+def search(request, response: HttpResponse, params: Query[SearchParams]):
+    errors = _request_errors(request)
+    if errors:
+        return Status(400, _bad_request(errors))
+    data = params.model_dump()
+    # The service cleans control characters out of the text; the form's CharField would
+    # refuse a NUL instead, and the page does not mind them either.
+    data["q"] = data["q"].replace("\x00", " ")
+    form = SearchForm({name: "" if value is None else str(value) for name, value in data.items()}, locale=None)
+    if not form.is_valid():
+        form_errors = {name: [e["message"] for e in messages] for name, messages in form.errors.get_json_data().items()}
+        return Status(400, _bad_request(form_errors))
+
+    results = search_entries(
+        params.q,
+        form,
+        language=form.cleaned_data["language"] or None,
+        page_number=params.page,
+        page_size=params.page_size,
+    )
+    # The engines answer a page beyond the last (or beyond Elasticsearch's result window) with the last one.
+    last_page = getattr(results.page, "number", None) or max(1, math.ceil(results.count / params.page_size))
+    if params.page > last_page:
+        pages = "is 1 page" if last_page == 1 else f"are {last_page} pages"
+        return Status(
+            400,
+            {
+                "detail": f"Invalid parameters: page. There {pages}.",
+                "errors": {"page": [f"Page {params.page} is beyond the last page ({last_page})."]},
+            },
+        )
+
+    add_never_cache_headers(response)
+    entries = [hit.entry for hit in results.hits]
+    languages = dict(Locale.objects.values_list("pk", "language_code"))
+    cities = PartnerCity.objects.in_bulk({entry.city_id for entry in entries if entry.city_id})
+    return {
+        "count": results.count,
+        "page": params.page,
+        "page_size": params.page_size,
+        "results": [_hit(hit, request, languages, cities) for hit in results.hits],
+        "facets": getattr(results, "facets", None) or {},
+        "notes": [str(note) for note in results.notes],
+        "backend": results.backend,
+    }
+
+
+def _hit(hit, request, languages, cities):
+    entry = hit.entry
+    language = languages.get(entry.locale_id, "")
+    city = cities.get(entry.city_id)
+    return {
+        "id": entry.pk,
+        "external_id": entry.external_id,
+        "type": entry.entry_type,
+        "language": language,
+        "title": entry.title,
+        "url": entry.get_full_url(request),
+        "snippet": str(hit.snippet),
+        "score": hit.score,
+        "date": entry.date.isoformat() if entry.date else None,
+        "display_date": format_historical_date(entry.date, entry.date_precision, language or None),
+        "city": {"slug": city.slug, "name_de": city.name_de, "name_ru": city.name_ru} if city else None,
+    }

@@ -1,0 +1,221 @@
+"""The index against a real Elasticsearch: privacy, outages, rebuilds, ordering, fallback."""
+
+import datetime
+import uuid
+
+import pytest
+from django.utils import timezone
+from elasticsearch import helpers
+from wagtail.models import PageViewRestriction
+
+from archive.factories import InitiativePageFactory, MemorialSitePageFactory, TestimonyPageFactory
+from archive.listing import visible_entries
+from archive.models import EntryPage
+from search import client as search_client
+from search import indexing
+from search.models import IndexOutbox
+from search.service import search_entries
+from search.views import SearchForm
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def search_index(settings, es_url, es_client, es_index_prefix):
+    """Elasticsearch switched on, with an alias of this test's own."""
+    settings.ELASTICSEARCH_URL = es_url
+    settings.MEMORIA_SEARCH_INDEX = f"{es_index_prefix}entries-{uuid.uuid4().hex[:6]}"
+    search_client._clients.clear()
+    yield settings.MEMORIA_SEARCH_INDEX
+    for name in es_client.indices.get(index=settings.MEMORIA_SEARCH_INDEX + "*", allow_no_indices=True):
+        es_client.indices.delete(index=name, ignore_unavailable=True)
+    search_client._clients.clear()
+
+
+def indexed(es_client, alias):
+    es_client.indices.refresh(index=alias)
+    hits = helpers.scan(es_client, index=alias, query={"query": {"match_all": {}}}, _source=["title"])
+    return {int(hit["_id"]): hit["_source"]["title"] for hit in hits}
+
+
+def expected():
+    return {entry.pk: entry.title for entry in visible_entries()}
+
+
+def found(text, **filters):
+    form = SearchForm(filters or None)
+    results = search_entries(text, form, language=filters.get("language"))
+    return results
+
+
+def test_privacy_drafts_private_embargoed_and_unconsented_are_never_indexed(search_index, es_client, archive_de):
+    public = MemorialSitePageFactory(parent=archive_de, title="Öffentlich Quendel")
+    MemorialSitePageFactory(parent=archive_de, title="Entwurf Quendel", live=False)
+    private = MemorialSitePageFactory(parent=archive_de, title="Privat Quendel")
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="geheim")
+    MemorialSitePageFactory(
+        parent=archive_de,
+        title="Sperrfrist Quendel",
+        live=False,
+        go_live_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    TestimonyPageFactory(parent=archive_de, title="Ohne Zustimmung Quendel", consent="not_recorded")
+    indexing.rebuild()
+    indexing.drain()
+    assert indexed(es_client, search_index) == {public.pk: "Öffentlich Quendel"}
+    results = found("Quendel")
+    assert results.backend == "elasticsearch"
+    assert [hit.entry.pk for hit in results.hits] == [public.pk]
+
+
+def test_unpublishing_restricting_deleting_and_withdrawn_consent_remove_the_entry(search_index, es_client, archive_de):
+    entries = [MemorialSitePageFactory(parent=archive_de) for _ in range(3)]
+    testimony = TestimonyPageFactory(parent=archive_de)
+    indexing.rebuild()
+    assert set(indexed(es_client, search_index)) == {entry.pk for entry in [*entries, testimony]}
+    entries[0].unpublish()
+    PageViewRestriction.objects.create(page=entries[1], restriction_type="login")
+    entries[2].delete()
+    testimony.consent = "not_recorded"
+    testimony.save_revision().publish()
+    indexing.drain()
+    assert indexed(es_client, search_index) == {}
+
+
+def test_an_outage_loses_nothing(search_index, es_client, archive_de, settings):
+    kept, edited, unpublished, deleted = (MemorialSitePageFactory(parent=archive_de) for _ in range(4))
+    indexing.rebuild()
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens there
+    search_client._clients.clear()
+    new = InitiativePageFactory(parent=archive_de, title="Neu während des Ausfalls")
+    edited.title = "Geändert während des Ausfalls"
+    edited.save_revision().publish()
+    unpublished.unpublish()
+    deleted.delete()
+    totals = indexing.drain()
+    assert totals["pushed"] == 0
+    waiting = IndexOutbox.objects.filter(processed_at=None)
+    assert waiting.count() >= 4
+    assert all(row.attempts == 1 and row.next_attempt_at and row.last_error for row in waiting)
+    assert found("Ausfalls").notes  # the search page answered from the database, and said so
+
+    settings.ELASTICSEARCH_URL = es_client.transport.node_pool.get().base_url
+    search_client._clients.clear()
+    indexing.drain(retry_now=True)
+    assert not IndexOutbox.objects.filter(processed_at=None).exists()
+    assert indexed(es_client, search_index) == expected()
+    assert new.pk in expected() and kept.pk in expected()
+
+
+def test_a_rebuild_while_entries_are_published_loses_no_write(search_index, es_client, archive_de, monkeypatch):
+    entries = [MemorialSitePageFactory(parent=archive_de) for _ in range(6)]
+    indexing.rebuild()  # the index that answers during the next build
+    monkeypatch.setattr(indexing, "REBUILD_CHUNK", 2)
+    changes = iter(
+        [
+            lambda: InitiativePageFactory(parent=archive_de, title="Während des Umbaus veröffentlicht"),
+            lambda: (setattr(entries[0], "title", "Während des Umbaus geändert"), entries[0].save_revision().publish()),
+            lambda: entries[5].unpublish(),
+        ]
+    )
+    answers = []
+
+    def meanwhile(count):
+        change = next(changes, None)
+        if change:
+            change()
+            indexing.drain()  # the worker keeps writing to the live index
+        answers.append(search_entries("", None).count)  # and searches keep answering
+
+    indexing.rebuild(progress=meanwhile)
+    assert all(count >= 5 for count in answers)
+    assert indexed(es_client, search_index) == expected()
+    assert "Während des Umbaus veröffentlicht" in expected().values()
+    assert len(es_client.indices.get(index=search_index + "*")) == 1  # the old index is gone
+
+
+def test_an_older_update_never_overwrites_a_newer_one(search_index, es_client, archive_de):
+    entry = MemorialSitePageFactory(parent=archive_de, title="Erste Fassung")
+    indexing.rebuild()
+    entry.title = "Zweite Fassung"
+    entry.save_revision().publish()
+    first = IndexOutbox.objects.filter(page_id=entry.pk, processed_at=None).latest("id")
+    stale = list(indexing.actions_for({entry.pk: first.id}, search_index))  # a slow worker's batch
+    entry.title = "Dritte Fassung"
+    entry.save_revision().publish()
+    indexing.drain()
+    assert indexed(es_client, search_index)[entry.pk] == "Dritte Fassung"
+    _, errors = helpers.bulk(es_client, stale, raise_on_error=False)
+    assert [error["index"]["status"] for error in errors] == [409]
+    assert indexed(es_client, search_index)[entry.pk] == "Dritte Fassung"
+
+
+def test_publishing_pushes_after_commit(search_index, es_client, archive_de, django_capture_on_commit_callbacks):
+    indexing.rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = InitiativePageFactory(parent=archive_de, title="Sofort auffindbar")
+    assert indexed(es_client, search_index) == {entry.pk: "Sofort auffindbar"}
+    assert not IndexOutbox.objects.filter(processed_at=None).exists()
+
+
+def test_facets_filters_and_highlighting(search_index, es_client, archive_de, archive_ru, vocabulary):
+    MemorialSitePageFactory(
+        parent=archive_de,
+        title="Stein Heilbronn",
+        text="Familie Kahn in Heilbronn.",
+        city=vocabulary["heilbronn"],
+        date=datetime.date(1941, 5, 1),
+    )
+    InitiativePageFactory(
+        parent=archive_ru,
+        title="Память Калуга",
+        text="Память о войне.",
+        city=vocabulary["kaluga"],
+        date=datetime.date(2021, 6, 1),
+    )
+    indexing.rebuild()
+    everything = found("")
+    assert everything.count == 2
+    assert {facet["value"]: facet["count"] for facet in everything.facets["language"]} == {"de": 1, "ru": 1}
+    assert {facet["value"] for facet in everything.facets["city"]} == {"heilbronn", "kaluga"}
+    assert [hit.entry.title for hit in found("", city="kaluga").hits] == ["Память Калуга"]
+    assert [hit.entry.title for hit in found("", type="memorial_site").hits] == ["Stein Heilbronn"]
+    assert [hit.entry.title for hit in found("", date_from="2000", date_to="2030").hits] == ["Память Калуга"]
+    assert [hit.entry.title for hit in found("", language="de").hits] == ["Stein Heilbronn"]
+    assert "<mark>Kahn</mark>" in str(found("Kahn").hits[0].snippet)
+    assert "<mark>Память</mark>" in str(found("память").hits[0].snippet)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"unbalanced', "title:(a OR b) AND NOT c~2^3", "x" * 10_000, "<script>alert(1)</script>", "\\\\/*?[]{}"],
+    ids=["quote", "lucene", "long", "html", "specials"],
+)
+def test_hostile_queries_against_elasticsearch(search_index, archive_de, client, query):
+    MemorialSitePageFactory(parent=archive_de, title="Irgendein Eintrag")
+    indexing.rebuild()
+    response = client.get("/de/search/", {"q": query})
+    assert response.status_code == 200
+    assert response.context["results"].backend == "elasticsearch"
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_search_page_falls_back_to_the_database_with_a_visible_note(search_index, archive_de, client, settings):
+    MemorialSitePageFactory(parent=archive_de, title="Stolperstein Ausweich")
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
+    search_client._clients.clear()
+    response = client.get("/de/search/", {"q": "Ausweich"})
+    assert response.status_code == 200
+    assert response.context["results"].backend == "database"
+    assert [hit.entry.title for hit in response.context["results"].hits] == ["Stolperstein Ausweich"]
+    assert 'class="notice"' in response.content.decode()
+
+
+def test_status_reports_counts_and_backlog(search_index, archive_de):
+    MemorialSitePageFactory(parent=archive_de)
+    indexing.rebuild()
+    MemorialSitePageFactory(parent=archive_de)
+    info = indexing.status()
+    assert (info["documents"], info["public_entries"], info["backlog"]) == (1, 2, 1)
+    assert info["index"].startswith(search_index)
+    assert EntryPage.objects.count() == 2
