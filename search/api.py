@@ -43,8 +43,9 @@ class SearchParams(Schema):
         "",
         max_length=SearchForm.base_fields["q"].max_length,
         description=(
-            "Words to search for. Every word must match (AND); there is no phrase or operator syntax: "
-            "quotes, field prefixes and operators are treated as plain text. Empty: all entries, newest first."
+            'Words to search for; every word must match. With the Elasticsearch engine "quoted words" match '
+            "as a phrase; the database engine (the embedded default, and the fallback) matches words only. "
+            "Field prefixes and Lucene operators are treated as plain text. Empty: all entries, newest first."
         ),
     )
     language: Language | None = Field(None, description="Only entries in this language.")

@@ -198,6 +198,13 @@ def _alias_exists(client, alias):
     return bool(client.indices.exists_alias(name=alias))
 
 
+def index_exists(client=None) -> bool:
+    try:
+        return _alias_exists(client or get_client(), index_alias())
+    except (TransportError, ApiError) as error:
+        raise IndexUnavailable(str(error)) from error
+
+
 def _replicas():
     return settings.MEMORIA_SEARCH_REPLICAS
 

@@ -219,3 +219,28 @@ def test_status_reports_counts_and_backlog(search_index, archive_de):
     assert (info["documents"], info["public_entries"], info["backlog"]) == (1, 2, 1)
     assert info["index"].startswith(search_index)
     assert EntryPage.objects.count() == 2
+
+
+def test_commands_build_the_index_on_first_sync_and_report_status(search_index, archive_de):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    MemorialSitePageFactory(parent=archive_de, title="Erster Abgleich")
+    output = StringIO()
+    call_command("search_index", "sync", stdout=output, verbosity=0)
+    assert "No index yet" in output.getvalue()
+    assert [hit.entry.title for hit in found("Abgleich").hits] == ["Erster Abgleich"]
+    output = StringIO()
+    call_command("search_index", "status", stdout=output)
+    assert "documents:      1 of 1 public entries" in output.getvalue()
+    assert "outbox backlog: 0" in output.getvalue()
+
+
+def test_api_answers_from_elasticsearch_with_facets(search_index, archive_de, client):
+    MemorialSitePageFactory(parent=archive_de, title="Stein für Familie Kahn")
+    indexing.rebuild()
+    data = client.get("/api/v1/search/", {"q": "Kahn"}).json()
+    assert data["backend"] == "elasticsearch"
+    assert [result["title"] for result in data["results"]] == ["Stein für Familie Kahn"]
+    assert data["facets"]["type"] == [{"value": "memorial_site", "count": 1}]

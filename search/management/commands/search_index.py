@@ -5,7 +5,7 @@ from tqdm import tqdm
 
 from archive.listing import visible_entries
 from search.client import search_enabled
-from search.indexing import IndexUnavailable, drain, rebuild, status
+from search.indexing import IndexUnavailable, drain, index_exists, rebuild, status
 
 
 class Command(BaseCommand):
@@ -47,8 +47,15 @@ class Command(BaseCommand):
             f"outbox backlog: {info['backlog']} ({info['retrying']} retrying, oldest {info['oldest_pending']})"
         )
 
+    def ensure_index(self, verbosity, **options):
+        """A first sync or worker start builds the index: there is nothing to catch up with yet."""
+        if not index_exists():
+            self.stdout.write("No index yet: building it.")
+            self.handle_rebuild(keep_old=False, verbosity=verbosity)
+
     def handle_sync(self, **options):
         try:
+            self.ensure_index(**options)
             totals = drain(retry_now=True)
         except IndexUnavailable as error:
             raise CommandError(str(error)) from None
@@ -58,9 +65,15 @@ class Command(BaseCommand):
         self.stdout.write("Pushing the outbox; Ctrl-C to stop.")
         try:
             while True:
-                totals = drain()
-                if totals["pushed"] and verbosity > 1:
-                    self.stdout.write(f"pushed {totals['pushed']}")
+                try:
+                    self.ensure_index(verbosity=verbosity)
+                    totals = drain()
+                except IndexUnavailable as error:
+                    # The outbox keeps every change; try again after the interval.
+                    self.stderr.write(f"Elasticsearch unavailable: {error}")
+                else:
+                    if totals["pushed"] and verbosity > 1:
+                        self.stdout.write(f"pushed {totals['pushed']}")
                 time.sleep(interval)
         except KeyboardInterrupt:
             self.stdout.write("Stopped.")
