@@ -11,3 +11,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Tests that need Elasticsearch switch it on themselves (tests/search/test_indexing.py);
+# ELASTICSEARCH_URL in the environment only tells `make test` which server to use.
+ELASTICSEARCH_URL = ""
+MEMORIA_SEARCH_INDEX = "test-memoria-entries"

@@ -244,3 +244,15 @@ def test_api_answers_from_elasticsearch_with_facets(search_index, archive_de, cl
     assert data["backend"] == "elasticsearch"
     assert [result["title"] for result in data["results"]] == ["Stein für Familie Kahn"]
     assert data["facets"]["type"] == [{"value": "memorial_site", "count": 1}]
+
+
+def test_api_falls_back_to_the_database_with_a_note(search_index, archive_de, client, settings):
+    MemorialSitePageFactory(parent=archive_de, title="Stolperstein Ausweich")
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
+    search_client._clients.clear()
+    response = client.get("/api/v1/search/", {"q": "Ausweich"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["backend"] == "database"
+    assert [result["title"] for result in data["results"]] == ["Stolperstein Ausweich"]
+    assert data["notes"]
