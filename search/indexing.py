@@ -68,6 +68,9 @@ def push(page_versions: dict[int, int], index: str | None = None, client=None, r
             raise_on_exception=True,
             max_retries=0,
             refresh=refresh,
+            # Writing to a missing alias would make Elasticsearch create an index of that
+            # name with guessed mappings, and the rows would count as done: refuse instead.
+            require_alias=index == index_alias(),
         ):
             if ok:
                 continue

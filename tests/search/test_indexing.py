@@ -256,3 +256,13 @@ def test_api_falls_back_to_the_database_with_a_note(search_index, archive_de, cl
     assert data["backend"] == "database"
     assert [result["title"] for result in data["results"]] == ["Stolperstein Ausweich"]
     assert data["notes"]
+
+
+def test_no_index_yet_means_the_changes_wait(search_index, es_client, archive_de):
+    entry = MemorialSitePageFactory(parent=archive_de)
+    totals = indexing.drain()
+    assert totals["pushed"] == 0
+    assert not es_client.indices.exists(index=search_index)  # nothing guessed its own index into being
+    assert IndexOutbox.objects.filter(page_id=entry.pk, processed_at=None).exists()
+    indexing.rebuild()
+    assert set(indexed(es_client, search_index)) == {entry.pk}

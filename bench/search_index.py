@@ -1,0 +1,613 @@
+"""Search index on 100,000 entries: full rebuild (ours against Wagtail's), and publish-to-searchable.
+
+    .venv/bin/python bench/search_index.py [--fresh] [--profile] [--publishes 50] [--paths commit,worker]
+
+The archive: the 10,229 Berlin Stolpersteine (real data, through the converter and the importer)
+plus generated bilingual entries (bench/generate.py) up to --entries (100,000), all imported with
+import_rows(numbered(rows)), the bulk path. The prepared SQLite database is cached in
+.cache/bench/ (git-ignored) and reused while it exists; --fresh builds it again. Every run works
+on a copy of it in a temporary folder, so the cache stays as imported.
+
+Elasticsearch: $ELASTICSEARCH_URL, else the local node (`search/elasticsearch/es.sh start`, which
+only prints the URL when it is running already). Our index lives under the alias bench-memoria,
+Wagtail's under the prefix bench-wagtail-; both are deleted at the end (--keep-indices keeps them).
+
+Measured, in one run:
+
+1. our full rebuild: search.indexing.rebuild(), docs/s, with where the time goes (SQL, building
+   the documents, the bulk requests and Elasticsearch's own `took`);
+2. Wagtail's: `update_index --backend bench-wagtail` with modelsearch's Elasticsearch 8 backend
+   on the same server over the same entries, docs/s (entry documents and all documents);
+3. the ratio, against the targets (ours >= 1,500 docs/s and >= 3x Wagtail's);
+4. publish-to-searchable, --publishes times per path: the title of a published entry becomes a
+   unique word, `page.save_revision().publish()`, then the alias is searched for the word every
+   50 ms (no refresh: the index's 1 s refresh interval applies). Paths: `commit`, the on-commit
+   drain search/signals.py starts (TASKS is django-tasks' ImmediateBackend in every settings
+   module, so this is the path a deployment takes), and `worker`, the on-commit drain switched
+   off in this process and `manage.py search_index work --interval 0.2` pushing instead.
+
+--profile adds a rebuild under cProfile (not the timed one) and prints its top functions.
+"""
+
+import argparse
+import contextlib
+import cProfile
+import io
+import json
+import os
+import pstats
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE_DIR = ROOT / ".cache" / "bench"
+OUR_ALIAS = "bench-memoria"
+WAGTAIL_BACKEND = "bench-wagtail"
+WAGTAIL_PREFIX = "bench-wagtail-"
+SEED = 1941
+
+TARGET_RATE = 1500  # docs/s, our rebuild
+TARGET_RATIO = 3.0  # ours / Wagtail's
+TARGET_P95_MS = 2000  # publish-to-searchable
+POLL_SECONDS = 0.05
+POLL_TIMEOUT = 30.0
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fresh", action="store_true", help="build the cached database again")
+    parser.add_argument("--entries", type=int, default=100_000, help="entries in all, Berlin included")
+    parser.add_argument("--publishes", type=int, default=50, help="publishes timed per path")
+    parser.add_argument("--paths", default="commit,worker", help="publish paths to time: commit, worker")
+    parser.add_argument("--skip-wagtail", action="store_true", help="leave out Wagtail's rebuild")
+    parser.add_argument("--profile", action="store_true", help="one more rebuild of ours under cProfile")
+    parser.add_argument("--keep-indices", action="store_true", help="leave the bench indices in Elasticsearch")
+    parser.add_argument("--data-dir", help="default: $MEMORIA_DATA_DIR, else shared/data beside the checkout")
+    return parser.parse_args()
+
+
+def elasticsearch_url():
+    if os.environ.get("ELASTICSEARCH_URL"):
+        return os.environ["ELASTICSEARCH_URL"].rstrip("/")
+    script = ROOT / "search" / "elasticsearch" / "es.sh"
+    result = subprocess.run(["bash", str(script), "start"], capture_output=True, text=True, check=False)
+    lines = result.stdout.strip().splitlines()
+    if result.returncode or not lines:
+        sys.exit(f"No Elasticsearch: es.sh start failed\n{result.stderr[-2000:]}")
+    return lines[-1].strip()
+
+
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 -- our own node
+        return json.load(response)
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    return statistics.quantiles(ordered, n=100, method="inclusive")[round(share * 100) - 1]
+
+
+class Timer:
+    """Accumulated seconds and calls under a name."""
+
+    def __init__(self):
+        self.seconds = {}
+        self.calls = {}
+
+    def add(self, name, seconds, calls=1):
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+        self.calls[name] = self.calls.get(name, 0) + calls
+
+    def reset(self):
+        self.seconds.clear()
+        self.calls.clear()
+
+    @classmethod
+    def from_dicts(cls, seconds, calls):
+        timer = cls()
+        timer.seconds.update(seconds)
+        timer.calls.update(calls)
+        return timer
+
+
+TIMES = Timer()
+
+
+def instrument():
+    """Wrap what a rebuild does, to see where its time goes: SQL (execute wrapper, see measured()),
+    loading the pages, building the documents, and the bulk requests with Elasticsearch's `took`.
+    Only this process's classes and module attributes are wrapped; no file is changed."""
+    from elasticsearch import Elasticsearch
+
+    import search.indexing
+    from search.documents import EntryDocument
+
+    original_bulk = Elasticsearch.bulk
+
+    def bulk(self, *args, **kwargs):
+        started = time.perf_counter()
+        response = original_bulk(self, *args, **kwargs)
+        TIMES.add("bulk requests", time.perf_counter() - started)
+        TIMES.add("elasticsearch took", response.get("took", 0) / 1000)
+        TIMES.add("bulk items", 0, len(response.get("items", [])))
+        return response
+
+    Elasticsearch.bulk = bulk
+
+    original_pages = search.indexing._specific_pages
+
+    def specific_pages(queryset):
+        started = time.perf_counter()
+        pages = original_pages(queryset)
+        TIMES.add("load pages (specific)", time.perf_counter() - started)
+        return pages
+
+    search.indexing._specific_pages = specific_pages
+
+    original_from_entry = EntryDocument.from_entry.__func__
+
+    def from_entry(cls, page):
+        started = time.perf_counter()
+        document = original_from_entry(cls, page)
+        TIMES.add("EntryDocument.from_entry", time.perf_counter() - started)
+        return document
+
+    EntryDocument.from_entry = classmethod(from_entry)
+
+
+@contextlib.contextmanager
+def measured():
+    """TIMES reset, SQL queries counted and timed inside the block."""
+    from django.db import connection
+
+    TIMES.reset()
+
+    def wrapper(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            TIMES.add("SQL", time.perf_counter() - started)
+
+    with connection.execute_wrapper(wrapper):
+        yield TIMES
+
+
+def breakdown(total, timer):
+    """Lines 'name: s (share of total) (calls)'. The parts overlap: SQL runs inside loading the pages
+    and inside from_entry (relations not prefetched); `took` is the server's part of the requests."""
+    lines = []
+    for name in ["SQL", "load pages (specific)", "EntryDocument.from_entry", "bulk requests", "elasticsearch took"]:
+        if name in timer.seconds:
+            seconds = timer.seconds[name]
+            calls = timer.calls[name]
+            lines.append(f"    {name:<26} {seconds:7.1f} s  {100 * seconds / total:5.1f} %  ({calls:,} calls)")
+    return lines
+
+
+# Preparation -----------------------------------------------------------------------------
+
+
+def prepare(args, generated):
+    """Migrate, the vocabulary, then Berlin and the generated rows through the bulk import path."""
+    from django.core.management import call_command
+
+    from archive.importing import import_rows, numbered
+    from archive.sources import iter_source
+    from archive.vocabulary import ensure_vocabulary
+    from bench.generate import generate_rows
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    migrated = time.perf_counter() - started
+    ensure_vocabulary()
+    problems = []
+
+    def rows():
+        yield from iter_source("berlin", args.data_dir, problems)
+        yield from generate_rows(generated, seed=SEED)
+
+    last = [time.perf_counter(), 0]
+
+    def progress(stage, number):
+        if number % 10_000 == 0 and number != last[1]:
+            last[1] = number
+            print(f"  {stage} {number:,} rows, {time.perf_counter() - started:.0f} s", flush=True)
+
+    report = import_rows(lambda: numbered(rows()), progress=progress)
+    if report.problems:
+        sys.exit(f"{len(report.problems)} import problem(s), first: {report.problems[0]}")
+    return report, migrated, time.perf_counter() - started
+
+
+def cache_name(entries):
+    from bench.generate import GENERATOR_VERSION
+
+    return f"search-index-{entries}-seed{SEED}-v{GENERATOR_VERSION}.sqlite3"
+
+
+# Phases ----------------------------------------------------------------------------------
+
+
+def delete_indices(client, pattern):
+    for name in client.indices.get(index=pattern, ignore_unavailable=True, allow_no_indices=True):
+        client.indices.delete(index=name, ignore_unavailable=True)
+
+
+def our_rebuild(client):
+    from search.indexing import rebuild
+
+    with measured() as timer:
+        started = time.perf_counter()
+        report = rebuild()
+        seconds = time.perf_counter() - started
+    client.indices.refresh(index=OUR_ALIAS)
+    count = client.count(index=OUR_ALIAS)["count"]
+    return report, seconds, count, dict(timer.seconds), dict(timer.calls)
+
+
+def profile_rebuild(top=30):
+    from search.indexing import rebuild
+
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    rebuild()
+    profiler.disable()
+    seconds = time.perf_counter() - started
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    path = CACHE_DIR / "search_index-rebuild.prof"
+    stats.dump_stats(path)
+    return seconds, out.getvalue(), path
+
+
+def wagtail_rebuild(url, client):
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.WAGTAILSEARCH_BACKENDS[WAGTAIL_BACKEND] = {
+        "BACKEND": "modelsearch.backends.elasticsearch8",
+        "URLS": [url],
+        "INDEX_PREFIX": WAGTAIL_PREFIX,
+        "TIMEOUT": 60,
+        "OPTIONS": {},
+        "INDEX_SETTINGS": {},
+        # Only update_index writes to it: no imports or publishes during the bench.
+        "AUTO_UPDATE": False,
+    }
+    delete_indices(client, f"{WAGTAIL_PREFIX}*")
+    out = io.StringIO()
+    try:
+        with measured() as timer:
+            started = time.perf_counter()
+            call_command("update_index", backend_name=WAGTAIL_BACKEND, stdout=out, stderr=out)
+            seconds = time.perf_counter() - started
+    finally:
+        del settings.WAGTAILSEARCH_BACKENDS[WAGTAIL_BACKEND]
+    output = out.getvalue()
+    per_index = {
+        match[1]: int(match[2])
+        for match in re.finditer(r"Rebuilding index (\S+).*?indexed (\d+) objects", output, flags=re.S)
+    }
+    client.indices.refresh(index=f"{WAGTAIL_PREFIX}*")
+    page_index = f"{WAGTAIL_PREFIX}wagtailcore_page"
+    response = client.search(
+        index=page_index,
+        size=0,
+        aggs={"types": {"terms": {"field": "_django_content_type", "size": 50}}},
+    )
+    by_type = {bucket["key"]: bucket["doc_count"] for bucket in response["aggregations"]["types"]["buckets"]}
+    documents = {name: client.count(index=name)["count"] for name in client.indices.get_alias(index=f"{WAGTAIL_PREFIX}*")}
+    return {
+        "seconds": seconds,
+        "output": output,
+        "per_index": per_index,
+        "by_type": by_type,
+        "documents": documents,
+        "entries": by_type.get("archive.EntryPage", 0),
+        "all": sum(per_index.values()),
+        "timer": (dict(timer.seconds), dict(timer.calls)),
+    }
+
+
+def publish_path(path, count, client, env, work):
+    """Publish `count` entries with a unique title each; seconds to publish(), to indexed, to searchable."""
+    from archive.listing import visible_entries
+    from archive.models import EntryPage
+    from search.indexing import drain
+    from search.models import IndexOutbox
+    import search.signals
+
+    rng = random.Random(f"{SEED}-{path}")
+    ids = list(visible_entries().order_by("pk").values_list("pk", flat=True))
+    chosen = rng.sample(ids, count)
+    token = "".join(rng.choices("bcdfghjklmnpqrstvwxz", k=6))
+    worker = None
+    original_drain = search.signals._drain_after_commit
+    log = work / f"worker-{path}.log"
+    if path == "worker":
+        search.signals._drain_after_commit = lambda: None  # the worker pushes, not this process
+        worker = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "search_index", "work", "--interval", "0.2"],
+            cwd=ROOT,
+            env={**env, "PYTHONUNBUFFERED": "1"},
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while "Pushing the outbox" not in log.read_text() and time.monotonic() < deadline:
+            if worker.poll() is not None:
+                sys.exit(f"the worker stopped:\n{log.read_text()[-3000:]}")
+            time.sleep(0.1)
+    results = []
+    try:
+        for number, page_id in enumerate(chosen):
+            word = f"zq{token}{path[0]}{number:03d}"
+            time.sleep(rng.uniform(0, 0.3))  # not in step with the refresh interval
+            page = EntryPage.objects.get(pk=page_id).specific
+            started = time.perf_counter()
+            page.title = word
+            page.save_revision().publish()
+            published = time.perf_counter() - started
+            indexed = searchable = None
+            while time.perf_counter() - started < POLL_TIMEOUT:
+                if indexed is None:
+                    doc = client.get(index=OUR_ALIAS, id=page_id, source_includes=["title"], realtime=True)
+                    if doc["_source"].get("title") == word:
+                        indexed = time.perf_counter() - started
+                hits = client.search(index=OUR_ALIAS, query={"match": {"title": word}}, size=1, source=False)
+                if hits["hits"]["hits"] and int(hits["hits"]["hits"][0]["_id"]) == page_id:
+                    searchable = time.perf_counter() - started
+                    indexed = indexed if indexed is not None else searchable
+                    break
+                time.sleep(POLL_SECONDS)
+            if searchable is None:
+                sys.exit(f"{path}: entry {page_id} not searchable as {word!r} after {POLL_TIMEOUT:.0f} s")
+            results.append((published, indexed, searchable))
+    finally:
+        search.signals._drain_after_commit = original_drain
+        if worker is not None:
+            worker.send_signal(signal.SIGINT)
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+    backlog = IndexOutbox.objects.filter(processed_at=None).count()
+    if backlog:
+        drain(retry_now=True)
+    worker_log = log.read_text() if log.exists() else ""
+    return results, backlog, worker_log
+
+
+# Main ------------------------------------------------------------------------------------
+
+
+def main():
+    args = parse_args()
+    paths = [name for name in args.paths.split(",") if name]
+    if set(paths) - {"commit", "worker"}:
+        sys.exit("--paths: commit and/or worker")
+    run_started = time.perf_counter()
+    url = elasticsearch_url()
+    nodes = get_json(f"{url}/_nodes/stats/jvm")["nodes"]
+    heap_mb = sum(node["jvm"]["mem"]["heap_max_in_bytes"] for node in nodes.values()) / 2**20
+    es_version = get_json(f"{url}/_nodes/_local")["nodes"].popitem()[1]["version"]
+
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "memoria.settings.dev"
+    # No search index during the import: entries_imported would fill the outbox otherwise.
+    os.environ.pop("ELASTICSEARCH_URL", None)
+    os.environ.pop("MEMORIA_SEARCH_INDEX", None)
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="memoria-search-bench-"))
+    database = work / "bench.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+
+    from bench.generate import GENERATOR_VERSION  # noqa: F401 -- fail early if missing
+
+    cached = CACHE_DIR / cache_name(args.entries)
+    preparation = None
+    if cached.exists() and not args.fresh:
+        started = time.perf_counter()
+        shutil.copyfile(cached, database)
+        copy_seconds = time.perf_counter() - started
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+
+    import search.client
+    from archive.listing import visible_entries
+    from archive.models import EntryPage
+    from archive.sources import source_folder
+
+    print(f"database: sqlite {database}; Elasticsearch {es_version} at {url}, heap {heap_mb:.0f} MB", flush=True)
+    if not cached.exists() or args.fresh:
+        if not source_folder("berlin", args.data_dir).is_dir():
+            sys.exit(f"No Berlin data at {source_folder('berlin', args.data_dir)}")
+        from archive.sources import iter_source
+
+        berlin = sum(1 for _ in iter_source("berlin", args.data_dir, []))
+        print(f"preparing {args.entries:,} entries ({berlin:,} Berlin + {args.entries - berlin:,} generated)", flush=True)
+        report, migrated, seconds = prepare(args, args.entries - berlin)
+        connection.close()
+        started = time.perf_counter()
+        partial = cached.with_suffix(".partial")
+        shutil.copyfile(database, partial)
+        os.replace(partial, cached)
+        preparation = {"seconds": seconds, "migrate": migrated, "created": report.created}
+        print(
+            f"prepared in {seconds:.0f} s (migrate {migrated:.0f} s, import {report.created:,} entries"
+            f" {seconds - migrated:.0f} s = {report.created / (seconds - migrated):.0f} rows/s);"
+            f" cached as {cached.relative_to(ROOT)} ({time.perf_counter() - started:.0f} s to copy)",
+            flush=True,
+        )
+    else:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)  # no-op unless migrations were added since
+        print(
+            f"cached database {cached.relative_to(ROOT)} ({cached.stat().st_size / 2**30:.1f} GB):"
+            f" copied in {copy_seconds:.0f} s, migrate check {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
+
+    entries = EntryPage.objects.count()
+    public = visible_entries().count()
+    translations = (
+        EntryPage.objects.values("translation_key").annotate(n=Count("pk")).filter(n__gt=1).count()
+    )  # pairs
+    berlin_entries = EntryPage.objects.filter(external_id__startswith="berlin-").count()
+    print(
+        f"entries: {entries:,} ({berlin_entries:,} Berlin, {entries - berlin_entries:,} generated,"
+        f" {translations:,} translation pairs); public: {public:,}",
+        flush=True,
+    )
+
+    settings.ELASTICSEARCH_URL = url
+    settings.MEMORIA_SEARCH_INDEX = OUR_ALIAS
+    search.client._clients.clear()
+    client = search.client.get_client(timeout=120)
+    delete_indices(client, f"{OUR_ALIAS}-*")
+    instrument()
+
+    # 1. Ours.
+    print("\n1. our rebuild (search.indexing.rebuild)", flush=True)
+    report, ours_seconds, ours_count, ours_times, ours_calls = our_rebuild(client)
+    ours_rate = report.documents / ours_seconds
+    print(
+        f"  {report.documents:,} documents in {ours_seconds:.1f} s = {ours_rate:,.0f} docs/s"
+        f" (rebuild's own clock {report.seconds:.1f} s); index {report.index} holds {ours_count:,}"
+    )
+    for line in breakdown(ours_seconds, Timer.from_dicts(ours_times, ours_calls)):
+        print(line)
+
+    # 2. Wagtail's.
+    wagtail = None
+    if not args.skip_wagtail:
+        print(f"\n2. Wagtail's rebuild (update_index --backend {WAGTAIL_BACKEND}, modelsearch elasticsearch8)", flush=True)
+        wagtail = wagtail_rebuild(url, client)
+        wagtail["rate_entries"] = wagtail["entries"] / wagtail["seconds"]
+        wagtail["rate_all"] = wagtail["all"] / wagtail["seconds"]
+        print(
+            f"  {wagtail['all']:,} documents in {wagtail['seconds']:.1f} s = {wagtail['rate_all']:,.0f} docs/s;"
+            f" entry pages {wagtail['entries']:,} = {wagtail['rate_entries']:,.0f} docs/s"
+        )
+        print(f"  per index (update_index's count): {wagtail['per_index']}")
+        print(f"  documents now in each index: {wagtail['documents']}")
+        print(f"  page index by content type: {wagtail['by_type']}")
+        for line in breakdown(wagtail["seconds"], Timer.from_dicts(*wagtail["timer"])):
+            print(line)
+        if not args.keep_indices:
+            delete_indices(client, f"{WAGTAIL_PREFIX}*")  # no merges of it during the publishes
+
+    # 4. Publish to searchable.
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "ELASTICSEARCH_URL": url,
+        "MEMORIA_SEARCH_INDEX": OUR_ALIAS,
+        "DJANGO_SETTINGS_MODULE": "memoria.settings.dev",
+    }
+    publishes = {}
+    for path in paths:
+        print(f"\n4. publish-to-searchable, {args.publishes} publishes, path: {path}", flush=True)
+        results, backlog, worker_log = publish_path(path, args.publishes, client, env, work)
+        ms = {
+            key: [1000 * row[i] for row in results] for i, key in enumerate(("publish()", "indexed", "searchable"))
+        }
+        publishes[path] = ms
+        for key, values in ms.items():
+            print(
+                f"  {key:<11} p50 {percentile(values, 0.5):6.0f} ms  p95 {percentile(values, 0.95):6.0f} ms"
+                f"  max {max(values):6.0f} ms"
+            )
+        if backlog:
+            print(f"  outbox rows still pending after the path: {backlog} (pushed now)")
+        if path == "worker" and ("Traceback" in worker_log or "Error" in worker_log):
+            print(f"  the worker's log has errors:\n{worker_log[-3000:]}")
+
+    profile = None
+    if args.profile:
+        print("\nprofiled rebuild (cProfile; slower than the timed one)", flush=True)
+        profile = profile_rebuild()
+        print(f"  {profile[0]:.1f} s under the profiler; stats in {profile[2].relative_to(ROOT)}")
+        print(profile[1])
+
+    if not args.keep_indices:
+        delete_indices(client, f"{OUR_ALIAS}-*")
+        delete_indices(client, f"{WAGTAIL_PREFIX}*")
+    connection.close()
+    shutil.rmtree(work, ignore_errors=True)
+
+    # The table.
+    def verdict(ok):
+        return "PASS" if ok else "FAIL"
+
+    rows = []
+    if preparation:
+        rows.append(("preparation (migrate + import)", f"{preparation['seconds']:.0f} s", "", ""))
+    else:
+        rows.append(("preparation", f"cached ({cached.name})", "", ""))
+    rows.append(("entries / public", f"{entries:,} / {public:,}", "", ""))
+    rows.append(
+        ("1. our rebuild", f"{report.documents:,} docs, {ours_seconds:.1f} s = {ours_rate:,.0f} docs/s", "≥ 1,500",
+         verdict(ours_rate >= TARGET_RATE))
+    )
+    if wagtail:
+        rows.append(
+            ("2. Wagtail update_index", f"{wagtail['entries']:,} entry docs, {wagtail['seconds']:.1f} s"
+             f" = {wagtail['rate_entries']:,.0f} docs/s", "", "")
+        )
+        rows.append(
+            ("   (all its documents)", f"{wagtail['all']:,} docs = {wagtail['rate_all']:,.0f} docs/s", "", "")
+        )
+        ratio = ours_rate / wagtail["rate_all"]
+        rows.append(("3. ratio ours / Wagtail's", f"{ratio:.2f}x (entries only: {ours_rate / wagtail['rate_entries']:.2f}x)",
+                     "≥ 3x", verdict(ratio >= TARGET_RATIO)))
+    for path, ms in publishes.items():
+        p95 = percentile(ms["searchable"], 0.95)
+        label = "on-commit drain (deployment)" if path == "commit" else "worker, --interval 0.2"
+        rows.append(
+            (f"4. publish→searchable, {label}",
+             f"p50 {percentile(ms['searchable'], 0.5):.0f} ms, p95 {p95:.0f} ms (n={len(ms['searchable'])})",
+             "p95 ≤ 2,000 ms" if path == "commit" else "(same target)", verdict(p95 <= TARGET_P95_MS))
+        )
+        rows.append(
+            ("   of which publish() / indexed",
+             f"p50 {percentile(ms['publish()'], 0.5):.0f} / {percentile(ms['indexed'], 0.5):.0f} ms,"
+             f" p95 {percentile(ms['publish()'], 0.95):.0f} / {percentile(ms['indexed'], 0.95):.0f} ms", "", "")
+        )
+    width = [max(len(row[i]) for row in rows) for i in range(4)]
+    print("\nsummary")
+    print(
+        f"machine: {os.cpu_count()} cores (nproc {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()}),"
+        f" Elasticsearch {es_version} single node, heap {heap_mb:.0f} MB; database SQLite"
+    )
+    for row in rows:
+        print("  " + "  ".join(cell.ljust(width[i]) for i, cell in enumerate(row)).rstrip())
+    print(f"whole run: {time.perf_counter() - run_started:.0f} s")
+    failed = [row for row in rows if row[3] == "FAIL"]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
