@@ -3,7 +3,6 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
-from django.views.decorators.cache import cache_page
 from taggit.models import Tag
 from wagtail.models import Locale
 
@@ -35,7 +34,6 @@ def map_view(request):
     )
 
 
-@cache_page(60)
 def map_geojson(request):
     """Memorial sites with coordinates, in the requested language, as GeoJSON."""
     language = request.GET.get("language")

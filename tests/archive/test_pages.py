@@ -145,6 +145,8 @@ def test_tag_page_and_map_data(client, archive_de):
     data = client.get("/map/entries.geojson", {"language": "de"}).json()
     assert [feature["properties"]["title"] for feature in data["features"]] == ["Allee 39"]
     assert data["features"][0]["geometry"]["coordinates"] == [9.2, 49.1]
+    site.unpublish()  # gone from the map data at once: it is not cached
+    assert client.get("/map/entries.geojson", {"language": "de"}).json()["features"] == []
     assert client.get("/de/map/").status_code == 200
 
 
