@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from elasticsearch import ApiError, TransportError
@@ -69,8 +70,16 @@ class DatabaseSearch:
             results = entries.specific().order_by("-date", "title")
         paginator = Paginator(results, page_size)
         page = paginator.get_page(page_number)
-        hits = [SearchHit(entry, highlight(_snippet_source(entry), text)) for entry in page.object_list]
+        entries = with_card_relations(page.object_list)
+        hits = [SearchHit(entry, highlight(_snippet_source(entry), text)) for entry in entries]
         return SearchResults(text, hits, page, paginator.count, self.name)
+
+
+def with_card_relations(entries):
+    """What a result card shows of each entry (its language, city, image), in a query per relation."""
+    entries = list(entries)
+    prefetch_related_objects(entries, "locale", "city", "image")
+    return entries
 
 
 def _snippet_source(entry):
@@ -175,7 +184,7 @@ class ElasticsearchSearch:
     def _hits(response, text):
         found = response["hits"]["hits"]
         ids = [int(hit["_id"]) for hit in found]
-        entries = {entry.pk: entry for entry in EntryPage.objects.filter(pk__in=ids).select_related("city").specific()}
+        entries = {entry.pk: entry for entry in with_card_relations(EntryPage.objects.filter(pk__in=ids).specific())}
         hits = []
         for hit in found:
             entry = entries.get(int(hit["_id"]))

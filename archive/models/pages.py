@@ -64,11 +64,11 @@ class ArchiveIndexPage(Page):
     entries_per_page = 24
 
     def get_context(self, request, *args, **kwargs):
-        from archive.listing import EntryFilterForm, filter_entries
+        from archive.listing import EntryFilterForm, filter_entries, visible_entries
 
         context = super().get_context(request, *args, **kwargs)
         form = EntryFilterForm(request.GET or None, locale=self.locale)
-        entries = EntryPage.objects.live().public().descendant_of(self).filter(locale=self.locale)
+        entries = visible_entries().descendant_of(self).filter(locale=self.locale).select_related("city", "image")
         entries = filter_entries(entries, form)
         paginator = Paginator(entries.order_by("-date", "title"), self.entries_per_page)
         context["filter_form"] = form

@@ -129,9 +129,12 @@ def test_archive_index_filters_and_paginates(client, archive_de, vocabulary):
     assert len(response.context["entries"]) == 30 - ArchiveIndexPage.entries_per_page
 
 
-def test_unpublished_entries_are_not_listed(client, archive_de):
+def test_unpublished_entries_and_unconsented_testimonies_are_not_listed(client, archive_de):
     draft = MemorialSitePageFactory(parent=archive_de, title="Entwurf Zyx", live=False)
-    assert "Entwurf Zyx" not in client.get(archive_de.url).content.decode()
+    TestimonyPageFactory(parent=archive_de, title="Ohne Zustimmung Zyx", consent="not_recorded")
+    html = client.get(archive_de.url).content.decode()
+    assert "Entwurf Zyx" not in html
+    assert "Ohne Zustimmung Zyx" not in html
     assert client.get(Page.objects.get(pk=draft.pk).url or "/de/archiv/entwurf/").status_code == 404
 
 

@@ -75,3 +75,21 @@ def test_hostile_queries_get_a_normal_page(client, entries, query):
 def test_invalid_filters_do_not_break_the_page(client, entries):
     response = client.get("/de/search/", {"q": "Kahn", "date_from": "abc", "city": "atlantis", "page": "-1"})
     assert response.status_code == 200
+
+
+def test_search_page_query_count_does_not_grow_with_the_results(
+    client, archive_de, vocabulary, django_assert_max_num_queries
+):
+    for number in range(3):
+        MemorialSitePageFactory(parent=archive_de, title=f"Stein Quitte {number}", city=vocabulary["berlin"])
+    client.get("/de/search/", {"q": "Quitte"})
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/de/search/", {"q": "Quitte"})
+    for number in range(3, 15):
+        MemorialSitePageFactory(parent=archive_de, title=f"Stein Quitte {number}", city=vocabulary["heilbronn"])
+    with django_assert_max_num_queries(len(few)):
+        response = client.get("/de/search/", {"q": "Quitte"})
+    assert response.context["results"].count == 15
