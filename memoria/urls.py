@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("search/", search_views.search_view, name="search"),
     path("tags/<str:slug>/", archive_views.tag_view, name="tag"),
     path("map/", archive_views.map_view, name="map"),
+    path("contribute/", include("contributions.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

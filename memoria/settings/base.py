@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "home",
     "archive",
     "search",
+    "contributions",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -183,3 +184,12 @@ MEMORIA_SEARCH_INDEX = os.environ.get("MEMORIA_SEARCH_INDEX", "memoria-entries")
 MEMORIA_SEARCH_REPLICAS = int(os.environ.get("MEMORIA_SEARCH_REPLICAS", "0"))
 # Seconds a search request may wait for Elasticsearch before the database answers instead.
 MEMORIA_SEARCH_TIMEOUT = float(os.environ.get("MEMORIA_SEARCH_TIMEOUT", "3"))
+
+# Readers' contributions (contributions/): where their photos live (never under a public URL),
+# who is told about new ones, and the limits against floods.
+MEMORIA_PRIVATE_MEDIA_ROOT = os.environ.get("MEMORIA_PRIVATE_MEDIA_ROOT") or None
+MEMORIA_EDITORS_EMAIL = [address for address in os.environ.get("MEMORIA_EDITORS_EMAIL", "").split(",") if address]
+MEMORIA_CONTRIBUTIONS_PER_HOUR = int(os.environ.get("MEMORIA_CONTRIBUTIONS_PER_HOUR", "5"))
+MEMORIA_CONTRIBUTION_PHOTO_MAX_SIZE = 10 * 1024 * 1024
+# Only behind a proxy that sets X-Forwarded-For itself may the address be taken from it.
+MEMORIA_TRUST_X_FORWARDED_FOR = os.environ.get("MEMORIA_TRUST_X_FORWARDED_FOR", "").lower() == "true"
