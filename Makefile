@@ -14,6 +14,7 @@ ES := search/elasticsearch/es.sh
 run: setup ## Set up and serve the site on the embedded default (SQLite, database search, demo content)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
+	$(MANAGE) setup_editorial
 	$(MANAGE) ensure_admin
 	@echo "Memoria: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/, see README for the login)"
 	$(MANAGE) runserver $(HOST):$(PORT)
@@ -49,6 +50,7 @@ setup-dev: setup ## setup, plus the test and lint tools
 demo: setup ## Load the demo content again (idempotent)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
+	$(MANAGE) setup_editorial
 
 messages: setup ## Extract translatable strings into locale/*/LC_MESSAGES/django.po
 	$(MANAGE) makemessages -l de -l ru --ignore=.venv --ignore=node_modules --ignore=.cache --no-obsolete

@@ -487,7 +487,10 @@ def write_row(row: CleanRow, placer: TreePlacer, locales: dict, themes_cache: di
         if page.locale_id != locales[row.language].pk:
             raise RowError("language", f"entry {row.external_id} exists in another language")
     else:
-        page = model(locale=locales[row.language], external_id=row.external_id, live=True)
+        live = may_go_live(row)
+        page = model(
+            locale=locales[row.language], external_id=row.external_id, live=live, has_unpublished_changes=not live
+        )
     set_row_fields(page, row)
     if not page.slug:
         page.slug = _unique_slug(row)
@@ -503,13 +506,21 @@ def write_row(row: CleanRow, placer: TreePlacer, locales: dict, themes_cache: di
     if existing is None:
         # Imported entries are published as they are created, so they get publication dates like
         # entries an editor publishes (the home page lists the latest by first_published_at).
-        page.first_published_at = page.last_published_at = timezone.now()
+        if page.live:
+            page.first_published_at = page.last_published_at = timezone.now()
         parent.add_child(instance=page)
         return True
     page.save()
+    if page.live and not may_go_live(row):
+        page.unpublish()  # consent withdrawn in the file: off the site, and out of search, at once
     if page.get_parent().pk != parent.pk:
         page.move(parent, pos="last-child")
     return False
+
+
+def may_go_live(row: CleanRow) -> bool:
+    """Imported entries are published, except testimonies without recorded consent: they wait as drafts."""
+    return row.type != "testimony" or row.values["consent"] != TestimonyPage.Consent.NOT_RECORDED
 
 
 def set_row_fields(page, row: CleanRow):
@@ -617,13 +628,14 @@ class NewEntryWriter:
 
     def _build_page(self, row: CleanRow):
         """The unsaved page, with every field write_row would set on a new entry."""
+        live = may_go_live(row)
         page = ENTRY_MODELS[row.type](
             locale=self.locales[row.language],
             external_id=row.external_id,
-            live=True,
-            has_unpublished_changes=False,
-            first_published_at=self.published_at,
-            last_published_at=self.published_at,
+            live=live,
+            has_unpublished_changes=not live,
+            first_published_at=self.published_at if live else None,
+            last_published_at=self.published_at if live else None,
         )
         parent = self.placer.parent_for(row.language, row.values["city"])
         # parse_iso_prefix gives the canonical date of its precision: nothing to normalise.

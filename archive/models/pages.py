@@ -2,11 +2,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
+from wagtail.actions.publish_page_revision import PublishPagePermissionError
+from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -243,10 +247,52 @@ class InitiativePage(EntryPage):
         return context
 
 
+CONSENT_REQUIRED = _("A testimony can only be published once consent has been recorded. Save it as a draft until then.")
+
+
+class ConsentRequired(PublishPagePermissionError):
+    """Publishing a testimony without recorded consent: refused like any publish the user may not do."""
+
+
+class TestimonyPageForm(WagtailAdminPageForm):
+    """The admin form checks the consent rules where the editor sees them, next to the fields."""
+
+    # The buttons of Wagtail's page editor that lead to publication (directly, or by review).
+    publishing_actions = ("action-publish", "action-submit", "action-restart-workflow")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self._leads_to_publication() and cleaned_data.get("consent") == TestimonyPage.Consent.NOT_RECORDED:
+            self.add_error("consent", CONSENT_REQUIRED)
+        # self.instance still holds the values from before this submission here.
+        clears_flag = self.instance.contains_personal_data and not cleaned_data.get("contains_personal_data")
+        if clears_flag and not self._user_may_publish():
+            self.add_error("contains_personal_data", _("Only an editor may clear this flag."))
+        return cleaned_data
+
+    def _leads_to_publication(self):
+        if any(self.data.get(name) for name in self.publishing_actions):
+            return True
+        return bool(self.data.get("action-workflow-action")) and self.data.get("workflow-action-name") == "approve"
+
+    def _user_may_publish(self):
+        if self.for_user is None:
+            return True
+        if self.instance.pk:
+            return self.instance.permissions_for_user(self.for_user).can_publish()
+        return self.parent_page.permissions_for_user(self.for_user).can_publish_subpage()
+
+
 class TestimonyPage(EntryPage):
-    """An eyewitness testimony: who spoke, when and where, and on what terms it may be shown."""
+    """An eyewitness testimony: who spoke, when and where, and on what terms it may be shown.
+
+    Consent rules: without recorded consent a testimony may be saved as a draft but never
+    published, by any route (editor, review, schedule); withdrawing consent from a live
+    testimony unpublishes it at once.
+    """
 
     entry_type_slug = "testimony"
+    base_form_class = TestimonyPageForm
 
     class Consent(models.TextChoices):
         NOT_RECORDED = "not_recorded", _("not recorded")
@@ -327,6 +373,30 @@ class TestimonyPage(EntryPage):
         super().clean()
         if self.has_consent and not (self.consent_given_by and self.consent_date):
             raise ValidationError(_("Record who gave consent and when."))
+
+    def publish(self, revision, *args, **kwargs):
+        # Every publication that is not the editor's own button comes through here: workflow
+        # approval, scheduled publishing, bulk actions, code. The revision is what goes live.
+        if revision.content.get("consent", self.Consent.NOT_RECORDED) == self.Consent.NOT_RECORDED:
+            raise ConsentRequired(CONSENT_REQUIRED)
+        return super().publish(revision, *args, **kwargs)
+
+    def serve(self, request, *args, **kwargs):
+        # However a testimony without consent came to be live (an old row, a raw save),
+        # the public never sees it; editors still have the preview.
+        if not self.has_consent:
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def save_revision(self, user=None, **kwargs):
+        revision = super().save_revision(user=user, **kwargs)
+        if self.live and not self.has_consent:
+            # Withdrawn consent takes effect at once, whoever records it: the testimony leaves the
+            # site (and the search index, which listens to unpublishing) and any scheduled
+            # publication of an older revision is cancelled.
+            UnpublishPageAction(self, user=user).execute(skip_permission_checks=True)
+            self.revisions.update(approved_go_live_at=None)
+        return revision
 
 
 class MemorialSitePage(EntryPage):

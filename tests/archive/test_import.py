@@ -227,3 +227,21 @@ def test_export_command_writes_csv_with_every_field(tmp_path, vocabulary):
     rows = list(csv.DictReader(io.StringIO(output.read_text(encoding="utf-8"))))
     assert len(rows) == 4
     assert list(rows[0]) == ALL_FIELDS
+
+
+def test_testimonies_without_consent_are_imported_as_drafts_and_never_served(tmp_path, vocabulary, client):
+    unconsented = valid_rows()[3] | {"consent": "", "consent_given_by": "", "consent_date": ""}
+    for bulk in (True, False):
+        EntryPage.objects.all().delete()
+        report = import_entries(write_jsonl(tmp_path / "t.jsonl", [unconsented]), bulk=bulk)
+        assert report.created == 1
+        testimony = TestimonyPage.objects.get(external_id="testimony-1")
+        assert not testimony.live
+    import_entries(write_jsonl(tmp_path / "t.jsonl", [valid_rows()[3]]))  # consent recorded: still a draft
+    TestimonyPage.objects.filter(external_id="testimony-1").update(live=True)
+    assert client.get(TestimonyPage.objects.get(external_id="testimony-1").url).status_code == 200
+    import_entries(write_jsonl(tmp_path / "t.jsonl", [unconsented]))  # consent withdrawn in the file
+    testimony = TestimonyPage.objects.get(external_id="testimony-1")
+    assert not testimony.live
+    TestimonyPage.objects.filter(pk=testimony.pk).update(live=True)  # however it got live again
+    assert client.get(testimony.url).status_code == 404

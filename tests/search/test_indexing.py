@@ -77,7 +77,7 @@ def test_unpublishing_restricting_deleting_and_withdrawn_consent_remove_the_entr
     PageViewRestriction.objects.create(page=entries[1], restriction_type="login")
     entries[2].delete()
     testimony.consent = "not_recorded"
-    testimony.save_revision().publish()
+    testimony.save_revision()  # withdrawing consent unpublishes at once
     indexing.drain()
     assert indexed(es_client, search_index) == {}
 
