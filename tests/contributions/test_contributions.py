@@ -7,6 +7,9 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 from PIL import Image
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
@@ -179,6 +182,12 @@ def test_a_memory_with_a_photo_is_stored_privately(client, settings):
 # Refusals
 
 
+def shown(message):
+    """A message of ours as the German form shows it (the tests post to /de/)."""
+    with translation.override("de"):
+        return escape(gettext(message))
+
+
 def assert_refused(response, message):
     assert response.status_code == 200
     html = response.content.decode()
@@ -200,13 +209,17 @@ def test_too_long_a_text_is_refused(client):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("scan.jpg", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF", "not an image we can read"),
+        (
+            "scan.jpg",
+            b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF",
+            shown("This file is not an image we can read. Please send a JPEG, PNG or WebP photo."),
+        ),
         (
             "drawing.svg",
             b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>',
-            "Please send a JPEG, PNG or WebP photo.",
+            shown("Please send a JPEG, PNG or WebP photo."),
         ),
-        ("animation.gif", image_bytes("GIF"), "Please send a JPEG, PNG or WebP photo."),
+        ("animation.gif", image_bytes("GIF"), shown("Please send a JPEG, PNG or WebP photo.")),
         # Wagtail's own message, in Wagtail's German: "… stimmt nicht mit dem Dateiformat überein (png)".
         ("photo.jpg", image_bytes("PNG"), "Dateiformat überein (png)"),
     ],
@@ -215,7 +228,7 @@ def test_a_wrong_file_type_is_refused(client, name, content, message):
     response = post(client, form_data(photo=SimpleUploadedFile(name, content)))
     html = assert_refused(response, message)
     assert 'href="#id_photo"' in html
-    assert "Please choose your photo again" in html
+    assert shown("Please choose your photo again: it is not kept after an error.") in html
 
 
 def test_an_oversized_photo_is_refused(client, settings):
@@ -229,14 +242,14 @@ def test_an_oversized_photo_is_refused(client, settings):
 def test_missing_consent_is_refused(client):
     data = form_data()
     del data["consent"]
-    html = assert_refused(post(client, data), "Without your agreement the editors cannot use your contribution.")
+    html = assert_refused(post(client, data), shown("Without your agreement the editors cannot use your contribution."))
     assert 'href="#id_consent"' in html
 
 
 def test_a_missing_kind_links_to_the_first_radio_button(client):
     data = form_data()
     del data["kind"]
-    html = assert_refused(post(client, data), "Choose whether you send a correction or a memory.")
+    html = assert_refused(post(client, data), shown("Choose whether you send a correction or a memory."))
     assert 'href="#id_kind_0"' in html
 
 
@@ -260,7 +273,13 @@ def test_a_flood_from_one_address_is_refused_but_others_are_not(client):
     response = post(client, form_data(text="Erinnerung 6"), HTTP_X_FORWARDED_FOR="198.51.100.99")
     assert response.status_code == 429
     html = response.content.decode()
-    assert "please wait an hour" in html
+    assert (
+        shown(
+            "You have sent several contributions within the last hour. To protect the archive "
+            "from automated messages, please wait an hour before sending the next one."
+        )
+        in html
+    )
     assert "Erinnerung 6" in html  # what they wrote is still on the page
     assert Contribution.objects.count() == 5
 
