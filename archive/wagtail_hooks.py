@@ -1,14 +1,18 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.models import Page, WorkflowState
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from archive.admin_views import AddToCollectionView, collections_for
 from archive.models import ArchiveIndexPage, EntryPage, PartnerCity, TestimonyPage, Theme
 
 page_permission_policy = PagePermissionPolicy()
@@ -102,8 +106,8 @@ class EditorialPanel(Component):
         paths = Page.objects.filter(pk__in=[int(pk) for pk in ids]).values_list("path", flat=True)
         sections = ArchiveIndexPage.objects.exclude(city=None).select_related("city", "locale")
         rows = {}
-        for path in paths:
-            section = next((section for section in sections if path.startswith(section.path)), None)
+        for page_path in paths:
+            section = next((section for section in sections if page_path.startswith(section.path)), None)
             key = section.city_id if section else None
             row = rows.setdefault(key, {"city": section.city if section else None, "count": 0, "sections": []})
             row["count"] += 1
@@ -135,3 +139,33 @@ class EditorialPanel(Component):
 def add_editorial_panel(request, panels):
     if _is_editor(request.user):
         panels.append(EditorialPanel())
+
+
+class AddToCollectionButton(PageMenuItem):
+    label = _("Add to collection")
+    icon_name = "folder-open-inverse"
+    priority = 66
+
+    @cached_property
+    def url(self):
+        return reverse("archive_add_to_collection", args=[self.page.pk])
+
+    def is_shown(self, user):
+        return bool(collections_for(user, self.page))
+
+
+@hooks.register("register_page_header_buttons")
+def add_to_collection_button(page, user, view_name, next_url=None):
+    if isinstance(page.specific_deferred, EntryPage):
+        yield AddToCollectionButton(page=page)
+
+
+@hooks.register("register_admin_urls")
+def archive_admin_urls():
+    return [
+        path(
+            "archive/entries/<int:page_id>/add-to-collection/",
+            AddToCollectionView.as_view(),
+            name="archive_add_to_collection",
+        )
+    ]
