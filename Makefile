@@ -44,8 +44,9 @@ setup: $(BIN)/python ## Create the virtualenv, install the pinned dependencies a
 	npm ci --no-audit --no-fund --loglevel=error
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
 
-setup-dev: setup ## setup, plus the test and lint tools
+setup-dev: setup ## setup, plus the test and lint tools, and Debian's Chromium for the browser tests
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 demo: setup ## Load the demo content again (idempotent)
 	$(MANAGE) migrate --noinput

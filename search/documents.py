@@ -106,7 +106,10 @@ class EntryDocument(Document):
     @classmethod
     def from_entry(cls, page) -> "EntryDocument":
         """The document for an entry page of any type; its id is the page's primary key."""
-        page = page.specific
+        # Only a base EntryPage needs its specific page; a specific one already carries what
+        # the bulk loaders fetched for it (asking .specific again would fetch it anew).
+        if not hasattr(page, "entry_type_slug"):
+            page = page.specific
         entry_type = page.entry_type_slug
         body_parts = [page.body_text]
         people, places = [], []
@@ -145,7 +148,8 @@ class EntryDocument(Document):
             partner_cities=[city.slug for city in partner_cities],
             city_names=[name for city in cities + partner_cities for name in (city.name_de, city.name_ru)],
             themes=[theme.slug for theme in page.themes.all()],
-            tags=[tag.name for tag in page.tags.all()],
+            # Through the tagged items, which the bulk loaders prefetch (the cluster's tag manager does not use it).
+            tags=[item.tag.name for item in page.tagged_items.all()],
             date=page.date,
             date_precision=page.date_precision if page.date else None,
             display_date_de=format_historical_date(page.date, page.date_precision, "de") or None,

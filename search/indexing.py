@@ -16,6 +16,7 @@ from django.utils import timezone
 from elasticsearch import ApiError, TransportError, helpers
 
 from archive.listing import visible_entries
+from archive.models import ENTRY_MODELS
 from search.client import get_client, index_alias
 from search.documents import EntryDocument, create_index
 from search.models import IndexOutbox
@@ -30,17 +31,30 @@ class IndexUnavailable(Exception):
     """Elasticsearch cannot be reached, or the index does not exist yet."""
 
 
+# What EntryDocument.from_entry reads of each type, fetched in a few queries per chunk.
+RELATED = ["city", "locale", "image"]
+PREFETCH = ["themes", "tagged_items__tag"]
+PREFETCH_BY_TYPE = {"initiative": ["partner_cities"], "memorial_site": ["people"], "testimony": []}
+
+
 def entries_for_indexing(page_ids=None):
-    entries = (
-        visible_entries().select_related("city", "locale", "image").prefetch_related("themes", "tagged_items__tag")
-    )
+    entries = visible_entries()
     if page_ids is not None:
         entries = entries.filter(pk__in=page_ids)
     return entries
 
 
 def _specific_pages(queryset):
-    return list(queryset.specific())
+    """The specific pages of a queryset, each type loaded with what its document needs."""
+    ids = list(queryset.values_list("pk", flat=True))
+    pages = []
+    for slug, model in ENTRY_MODELS.items():
+        pages.extend(
+            model.objects.filter(pk__in=ids)
+            .select_related(*RELATED)
+            .prefetch_related(*PREFETCH, *PREFETCH_BY_TYPE[slug])
+        )
+    return sorted(pages, key=lambda page: page.pk)
 
 
 def actions_for(page_versions: dict[int, int], index: str):

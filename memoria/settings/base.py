@@ -193,3 +193,6 @@ MEMORIA_CONTRIBUTIONS_PER_HOUR = int(os.environ.get("MEMORIA_CONTRIBUTIONS_PER_H
 MEMORIA_CONTRIBUTION_PHOTO_MAX_SIZE = 10 * 1024 * 1024
 # Only behind a proxy that sets X-Forwarded-For itself may the address be taken from it.
 MEMORIA_TRUST_X_FORWARDED_FOR = os.environ.get("MEMORIA_TRUST_X_FORWARDED_FOR", "").lower() == "true"
+
+# No avatars from an outside service: the admin shows initials instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
