@@ -61,10 +61,10 @@ class AddToCollectionView(WagtailAdminTemplateMixin, FormView):
         # Work on the newest version of the collection, so an editor's draft is not lost,
         # and publish it as a new revision that shows in the collection's history.
         collection = live.get_latest_revision_as_object()
-        if not any(item.entry_id == self.entry.pk for item in collection.items.all()):
-            collection.items.add(
-                CollectionItem(entry=self.entry, note=form.cleaned_data["note"], sort_order=collection.items.count())
-            )
+        items = list(collection.items.all())
+        if not any(item.entry_id == self.entry.pk for item in items):
+            last = max((item.sort_order or 0 for item in items), default=-1)
+            collection.items.add(CollectionItem(entry=self.entry, note=form.cleaned_data["note"], sort_order=last + 1))
         revision = collection.save_revision(user=self.request.user, log_action=True)
         revision.publish(user=self.request.user)
         messages.success(

@@ -129,6 +129,7 @@ class CollectionPageFactory(wagtail_factories.PageFactory):
 class CollectionItemFactory(DjangoModelFactory):
     collection = factory.SubFactory(CollectionPageFactory)
     entry = factory.SubFactory(MemorialSitePageFactory)
+    sort_order = factory.Sequence(lambda n: n)
 
     class Meta:
         model = CollectionItem
