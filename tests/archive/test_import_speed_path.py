@@ -94,7 +94,9 @@ def imported_state():
         "rows": list(export_rows()),
         "pages": [{name: getattr(page, name) for name in PAGE_FIELDS} for page in pages],
         "parents": list(Page.objects.filter(depth__lt=4).order_by("path").values_list("path", "numchild")),
-        "sort_orders": list(MemorialSitePage.objects.order_by("path").values_list("people__sort_order", flat=True)),
+        "sort_orders": list(
+            MemorialSitePage.objects.order_by("path", "people__sort_order").values_list("people__sort_order", flat=True)
+        ),
         "translation_groups": sorted(
             sorted(EntryPage.objects.filter(translation_key=key).values_list("external_id", flat=True))
             for key in EntryPage.objects.values_list("translation_key", flat=True).distinct()
