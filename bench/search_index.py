@@ -29,14 +29,15 @@ Measured, in one run:
    `commit-nodbsearch` is the on-commit path with Wagtail's database search backend not
    updated on save, to show what that backend's share of publish() is.
 
---experiments adds three variants of rebuild() (a copy in this file, not the module: loading per
-entry type, parallel_bulk, bigger bulks with async translog), each checked against a sample of
-rebuild()'s documents. --publish-only builds the index with the fastest variant (untimed) and
-times only the publishes. --profile adds a rebuild under cProfile (not the timed one).
+--experiments adds two variants of rebuild() (a copy in this file, not the module, loading the
+pages as the module does): parallel_bulk with 2 threads, then also bulks of 1,000 documents and
+an async translog while building; each is checked against a sample of rebuild()'s documents.
+--publish-only builds the index with the last variant (untimed) and times only the publishes.
+--profile adds a rebuild under cProfile (not the timed one).
 
 Run time, measured on 2 cores shared with other work: preparing the database ~17 min (once);
-a default run ~21 min (our rebuild ~9.5 min, Wagtail's ~7 min, publishes ~4 min);
---experiments adds ~16 min; --publish-only ~10 min.
+a default run ~15-20 min (two rebuilds of 100,000 entries and 2 x 50 publishes); --experiments
+adds two more rebuilds; --publish-only ~10 min.
 """
 
 import argparse
@@ -467,35 +468,18 @@ def publish_path(path, count, client, env, work):
 # Variants of search.indexing.rebuild (--experiments) ---------------------------------------
 #
 # What a change to search/indexing.py would do, tried here on a copy of rebuild() instead of on
-# the module. Each variant builds a complete index of the same entries, checks that its documents
-# equal those of the module's own rebuild (a sample), and swaps the alias like rebuild() does.
+# the module. (Variant "A", loading each chunk per entry type with its relations, was measured
+# here first and is in the module since commit 29ef30f.) Each variant builds a complete index of
+# the same entries, checks that its documents equal those of the module's own rebuild (a
+# sample), and swaps the alias like rebuild() does.
 
-# Relations EntryDocument.from_entry reads, per entry type, beyond city/locale/image/themes/tags.
-TYPE_RELATIONS = {"memorial_site": ["people"], "initiative": ["partner_cities"], "testimony": []}
 
+def module_loader(ids):
+    """The pages as the module's rebuild() loads a chunk (through the module, so that a change
+    there is what the variants build on, and instrument()'s timing applies)."""
+    import search.indexing
 
-def load_by_type(ids):
-    """The visible entries among `ids`, loaded per entry type with the relations from_entry reads.
-
-    The module's _specific_pages(entries_for_indexing(ids)) loads EntryPage rows with
-    select_related/prefetch_related and then calls .specific(), which loads the pages again per
-    type *without* them: from_entry then pays 4 queries per entry (city, locale, themes or tags,
-    people or partner cities)."""
-    from archive.listing import visible_entries
-    from archive.models import ENTRY_MODELS
-
-    started = time.perf_counter()
-    visible = list(visible_entries().filter(pk__in=ids).values_list("pk", flat=True))
-    pages = []
-    for slug, model in ENTRY_MODELS.items():
-        pages.extend(
-            model.objects.filter(pk__in=visible)
-            .select_related("city", "locale", "image")
-            .prefetch_related("themes", "tags", *TYPE_RELATIONS[slug])
-        )
-    pages.sort(key=lambda page: page.pk)
-    TIMES.add("load pages (specific)", time.perf_counter() - started)
-    return pages
+    return search.indexing._specific_pages(search.indexing.entries_for_indexing(ids))
 
 
 def rebuild_variant(*, loader, threads=1, chunk_size=500, load_size=1000, translog_async=False):
@@ -556,11 +540,10 @@ def rebuild_variant(*, loader, threads=1, chunk_size=500, load_size=1000, transl
 
 
 VARIANTS = [
-    ("A: load per entry type (select/prefetch)", {"loader": load_by_type}),
-    ("B: A + parallel_bulk, 2 threads", {"loader": load_by_type, "threads": 2}),
+    ("B: parallel_bulk, 2 threads", {"loader": module_loader, "threads": 2}),
     (
         "C: B + bulk 1,000 docs + translog async while building",
-        {"loader": load_by_type, "threads": 2, "chunk_size": 1000, "translog_async": True},
+        {"loader": module_loader, "threads": 2, "chunk_size": 1000, "translog_async": True},
     ),
 ]
 
