@@ -13,6 +13,7 @@ from archive.models import (
     CollectionPage,
     CommemoratedPerson,
     DatePrecision,
+    GlossaryTerm,
     InitiativePage,
     MemorialSitePage,
     PartnerCity,
@@ -47,6 +48,15 @@ class ThemeFactory(DjangoModelFactory):
 
     class Meta:
         model = Theme
+
+
+class GlossaryTermFactory(DjangoModelFactory):
+    term_de = factory.Sequence(lambda n: f"Begriff {n}")
+    term_ru = factory.Sequence(lambda n: f"термин {n}")
+    note = factory.Faker("sentence", locale="de_DE")
+
+    class Meta:
+        model = GlossaryTerm
 
 
 class ArchiveIndexPageFactory(wagtail_factories.PageFactory):

@@ -59,7 +59,7 @@ EDITOR_MODEL_PERMISSIONS = [
     ("simple_translation", "submit_translation"),
     *(
         ("archive", f"{action}_{model}")
-        for model in ("partnercity", "theme")
+        for model in ("partnercity", "theme", "glossaryterm")
         for action in ("add", "change", "delete", "view")
     ),
     # Readers' contributions land with the editors.

@@ -1,9 +1,12 @@
-"""The starter vocabulary: partner cities and themes that imports and the demo rely on."""
+"""The starter vocabulary: partner cities and themes that imports and the demo rely on, and the glossary."""
+
+import csv
+from pathlib import Path
 
 from django.db import transaction
 from wagtail.models import Locale
 
-from archive.models import PartnerCity, Theme
+from archive.models import GlossaryTerm, PartnerCity, Theme
 
 # slug, German, Russian, country, region, latitude, longitude
 STARTER_CITIES = [
@@ -39,6 +42,8 @@ STARTER_THEMES = [
     ("siege-of-leningrad", "Blockade Leningrads", "Блокада Ленинграда"),
     ("forced-labour", "Zwangsarbeit", "Принудительный труд"),
 ]
+# German term, Russian term, note: the pairs the search treats as one (search.glossary).
+STARTER_GLOSSARY = Path(__file__).resolve().parent / "data" / "glossary.tsv"
 
 
 @transaction.atomic
@@ -70,4 +75,24 @@ def ensure_vocabulary():
         Theme.objects.get_or_create(
             slug=slug, locale=russian, defaults={"name": name_ru, "translation_key": theme_de.translation_key}
         )
+    ensure_glossary()
     return cities
+
+
+def starter_glossary() -> list[GlossaryTerm]:
+    """The starter glossary as unsaved terms, in the order of the file."""
+    with STARTER_GLOSSARY.open(encoding="utf-8", newline="") as file:
+        rows = csv.DictReader(file, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [GlossaryTerm(term_de=row["term_de"], term_ru=row["term_ru"], note=row["note"]) for row in rows]
+
+
+@transaction.atomic
+def ensure_glossary() -> int:
+    """Load the starter glossary into an empty glossary; return how many terms were added.
+
+    Unlike the themes, missing pairs are not added to a glossary the editors already keep: a pair
+    they deleted or reworded would come back with every run of load_demo.
+    """
+    if GlossaryTerm.objects.exists():
+        return 0
+    return len(GlossaryTerm.objects.bulk_create(starter_glossary()))

@@ -7,13 +7,14 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.admin.ui.tables import DateColumn
 from wagtail.models import Page, WorkflowState
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from archive.admin_views import AddToCollectionView, collections_for
-from archive.models import ArchiveIndexPage, EntryPage, PartnerCity, TestimonyPage, Theme
+from archive.models import ArchiveIndexPage, EntryPage, GlossaryTerm, PartnerCity, TestimonyPage, Theme
 
 page_permission_policy = PagePermissionPolicy()
 
@@ -44,11 +45,20 @@ class ThemeViewSet(SnippetViewSet):
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
 
 
+class GlossaryTermViewSet(SnippetViewSet):
+    model = GlossaryTerm
+    icon = "globe"
+    menu_label = _("Glossary")
+    list_display = ["term_de", "term_ru", "note", DateColumn("updated_at", label=_("Updated"), sort_key="updated_at")]
+    search_fields = ["term_de", "term_ru", "note"]
+    panels = [FieldRowPanel([FieldPanel("term_de"), FieldPanel("term_ru")]), FieldPanel("note")]
+
+
 class VocabularyGroup(SnippetViewSetGroup):
     menu_label = _("Vocabulary")
     menu_icon = "list-ul"
     menu_order = 300
-    items = (PartnerCityViewSet, ThemeViewSet)
+    items = (PartnerCityViewSet, ThemeViewSet, GlossaryTermViewSet)
 
 
 register_snippet(VocabularyGroup)

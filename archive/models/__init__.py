@@ -11,7 +11,7 @@ from .pages import (
     MemorialSitePage,
     TestimonyPage,
 )
-from .snippets import PartnerCity, Theme
+from .snippets import GlossaryTerm, PartnerCity, Theme
 
 # The entry types by the slug used in imports, filters and the search index.
 ENTRY_MODELS = {model.entry_type_slug: model for model in (InitiativePage, TestimonyPage, MemorialSitePage)}
@@ -25,6 +25,7 @@ __all__ = [
     "ENTRY_MODELS",
     "EntryPage",
     "EntryTag",
+    "GlossaryTerm",
     "InitiativePage",
     "Licence",
     "MemorialSitePage",

@@ -63,3 +63,37 @@ class Theme(TranslatableMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+
+class GlossaryTerm(models.Model):
+    """A German and a Russian term that the search treats as one: a query for either finds both.
+
+    One row holds both languages (unlike Theme, it is not translated per locale): the pair is
+    the entry. A term may appear in several rows where the languages do not map one to one
+    ("память" is both "Gedenken" and "Erinnerung").
+    """
+
+    term_de = models.CharField(
+        _("German term"),
+        max_length=200,
+        help_text=_("As a dictionary writes it, e.g. 'Kriegsgefangene'; the search also finds its inflected forms."),
+    )
+    term_ru = models.CharField(
+        _("Russian term"),
+        max_length=200,
+        help_text=_("As a dictionary writes it, e.g. 'военнопленные'; the search also finds its inflected forms."),
+    )
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("Where the terms are not equivalent one to one: how they differ.")
+    )
+    # The search compares the newest change with what it compiled, so edits apply at once.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["term_de", "term_ru"]
+        constraints = [models.UniqueConstraint(fields=["term_de", "term_ru"], name="unique_glossary_pair")]
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
+
+    def __str__(self):
+        return f"{self.term_de} – {self.term_ru}"
