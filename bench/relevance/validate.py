@@ -10,11 +10,13 @@ bench/relevance/queries.jsonl, one query a line:
 
 Checked: the format; that every judged entry exists in the demo with that external_id and
 language and is public (archive.listing.visible_entries); at least 60 queries per language and
-25 per direction. A query counts in the direction from its language to each language among its
+25 per direction, of which at least 25 with several (2 or more) relevant entries in the
+direction's target language, so that a direction measures ranking and not only whether one
+entry is found. A query counts in the direction from its language to each language among its
 relevant entries (de->ru: a German query with Russian relevant entries), as bench/relevance.py
-evaluates it. Without --database the demo is built in a throw-away SQLite database (migrate and
-load_demo with its default Berlin sample of 200 stones, about half a minute); with --database
-that database is used as it is (it must hold the demo).
+evaluates it, on that language's relevant entries only. Without --database the demo is built
+in a throw-away SQLite database (migrate and load_demo with its default Berlin sample of 200
+stones, about half a minute); with --database that database is used as it is (it must hold the demo).
 
 tests/search/data/crosslingual_pairs.json, the pairs of the vector test: at least 20, distinct
 topics, complete entries of 2-4 sentences each, and no word a query shares with the entry it
@@ -45,6 +47,8 @@ KINDS = ("topic", "name", "place", "cross-script", "cross-language", "glossary")
 DIRECTIONS = ("de->de", "ru->ru", "de->ru", "ru->de")
 MIN_PER_LANGUAGE = 60
 MIN_PER_DIRECTION = 25
+SEVERAL = 2  # relevant entries in the target language that make a query rank, not only find
+MIN_SEVERAL_PER_DIRECTION = 25
 MIN_PAIRS = 20
 RECALL_DEPTH = 20  # bench/relevance.py measures recall@20
 ID_PATTERN = re.compile(r"(de|ru)-\d{3}")
@@ -180,33 +184,52 @@ def directions_of(query):
     return [f"{query['language']}->{target}" for target in sorted({item["language"] for item in query["relevant"]})]
 
 
+def relevant_by_direction(query):
+    """{direction: the query's relevant external_ids in that direction's target language}."""
+    by_direction = defaultdict(set)
+    for item in query["relevant"]:
+        by_direction[f"{query['language']}->{item['language']}"].add(item["external_id"])
+    return by_direction
+
+
 def summarise(queries, problems):
     """Print the counts the issue asks for; add a problem for every minimum not reached."""
     by_language = Counter(query["language"] for query in queries)
     by_direction = Counter(direction for query in queries for direction in directions_of(query))
+    several = Counter()
     targets = defaultdict(set)
+    broad = []
     for query in queries:
-        for item in query["relevant"]:
-            targets[f"{query['language']}->{item['language']}"].add(item["external_id"])
+        for direction, relevant in relevant_by_direction(query).items():
+            targets[direction] |= relevant
+            if len(relevant) >= SEVERAL:
+                several[direction] += 1
+            if len(relevant) > RECALL_DEPTH:
+                broad.append(f"{query['id']} ({direction}: {len(relevant)})")
     print("\nqueries per language:")
     for language in LANGUAGES:
         print(f"  {language}: {by_language[language]:3}")
         if by_language[language] < MIN_PER_LANGUAGE:
             problems.append(f"{by_language[language]} {language} queries, fewer than {MIN_PER_LANGUAGE}")
-    print("queries per direction (distinct relevant entries):")
+    print(f"queries per direction (with {SEVERAL}+ relevant entries in the target language; distinct entries):")
     for direction in DIRECTIONS:
-        print(f"  {direction}: {by_direction[direction]:3} ({len(targets[direction])})")
+        distinct = len(targets[direction])
+        print(f"  {direction}: {by_direction[direction]:3} ({several[direction]:3} with {SEVERAL}+; {distinct})")
         if by_direction[direction] < MIN_PER_DIRECTION:
             problems.append(f"{by_direction[direction]} queries {direction}, fewer than {MIN_PER_DIRECTION}")
+        if several[direction] < MIN_SEVERAL_PER_DIRECTION:
+            problems.append(
+                f"{several[direction]} queries {direction} with {SEVERAL}+ relevant entries, "
+                f"fewer than {MIN_SEVERAL_PER_DIRECTION}"
+            )
     print("queries per kind:")
     for language in LANGUAGES:
         kinds = Counter(query["kind"] for query in queries if query["language"] == language)
         print(f"  {language}: " + ", ".join(f"{kind} {kinds[kind]}" for kind in KINDS))
-    broad = [query["id"] for query in queries if len(query["relevant"]) > RECALL_DEPTH]
     sizes = sorted(len(query["relevant"]) for query in queries)
     print(f"relevant entries per query: median {sizes[len(sizes) // 2]}, max {sizes[-1]}")
     if broad:
-        print(f"  more than {RECALL_DEPTH} (recall@{RECALL_DEPTH} cannot reach 1): {', '.join(broad)}")
+        print(f"  more than {RECALL_DEPTH} in one direction (recall@{RECALL_DEPTH} cannot reach 1): {', '.join(broad)}")
 
 
 # The cross-language test pairs ------------------------------------------------------------------

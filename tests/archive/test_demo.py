@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 def test_load_demo_builds_a_bilingual_demo_and_can_run_again(client):
     call_command("load_demo", berlin_sample=5, verbosity=0)
     count = EntryPage.objects.count()
-    assert MemorialSitePage.objects.filter(external_id__startswith="heilbronn-").count() == 60
+    heilbronn = MemorialSitePage.objects.filter(external_id__startswith="heilbronn-")
+    assert heilbronn.filter(locale__language_code="de").count() == 60
+    assert heilbronn.filter(locale__language_code="ru").count() == 30
     assert MemorialSitePage.objects.filter(external_id__startswith="berlin-").count() == 5
     kaluga = InitiativePage.objects.get(external_id="demo-kaluga-2021")
     assert kaluga.get_translation(Locale.objects.get(language_code="ru")).title.startswith(
