@@ -20,8 +20,10 @@ class EntryFilterForm(forms.Form):
         label=_("City"), queryset=PartnerCity.objects.all(), required=False, to_field_name="slug"
     )
     theme = forms.ChoiceField(label=_("Theme"), required=False)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=100)
     date_from = forms.IntegerField(label=_("From year"), required=False, min_value=1000, max_value=2100)
     date_to = forms.IntegerField(label=_("To year"), required=False, min_value=1000, max_value=2100)
+    has_media = forms.BooleanField(label=_("Only entries with images, audio or video"), required=False)
 
     def __init__(self, *args, locale=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,7 +45,10 @@ class EntryFilterForm(forms.Form):
 
 
 def filter_entries(entries, form):
-    """Narrow an EntryPage queryset by a bound, valid EntryFilterForm; an invalid form filters nothing."""
+    """Narrow an EntryPage queryset by a bound, valid EntryFilterForm; an invalid form filters nothing.
+
+    Also honours a form's `bbox` (west, south, east, north), which the search page's form adds.
+    """
     if form is None or not form.is_bound or not form.is_valid():
         return entries
     data = form.cleaned_data
@@ -53,6 +58,20 @@ def filter_entries(entries, form):
         entries = entries.filter(Q(city=data["city"]) | Q(initiativepage__partner_cities=data["city"])).distinct()
     if data.get("theme"):
         entries = entries.filter(themes__slug=data["theme"]).distinct()
+    if data.get("tag"):
+        entries = entries.filter(tagged_items__tag__name=data["tag"]).distinct()
+    if data.get("has_media"):
+        # What the index calls has_media: an image, or a testimony's recording.
+        entries = entries.filter(Q(image__isnull=False) | Q(testimonypage__media__isnull=False))
+    if data.get("bbox"):
+        west, south, east, north = data["bbox"]
+        # West beyond east: the box crosses the 180th meridian.
+        within = (
+            Q(longitude__gte=west, longitude__lte=east)
+            if west <= east
+            else Q(longitude__gte=west) | Q(longitude__lte=east)
+        )
+        entries = entries.filter(within, latitude__gte=south, latitude__lte=north)
     if data.get("date_from"):
         entries = entries.filter(date__year__gte=data["date_from"])
     if data.get("date_to"):

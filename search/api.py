@@ -18,7 +18,7 @@ from pydantic import field_validator
 from wagtail.models import Locale
 
 from archive.models import ENTRY_MODELS, PartnerCity, format_historical_date
-from search.service import search_entries
+from search.service import MAX_SUGGESTIONS, search_entries, suggest_entries
 from search.views import SearchForm
 
 # The same choices as the search page's form; the form validates them again.
@@ -58,12 +58,24 @@ class SearchParams(Schema):
     )
     date_from: int | None = Field(None, ge=1000, le=2100, description="Only entries dated in or after this year.")
     date_to: int | None = Field(None, ge=1000, le=2100, description="Only entries dated in or before this year.")
+    tag: str | None = Field(None, max_length=100, description="Only entries with this tag (its name, as shown).")
+    has_media: bool | None = Field(None, description="`true`: only entries with an image, audio or video.")
+    bbox: str | None = Field(
+        None,
+        max_length=100,
+        description="Only entries located in this box: `west,south,east,north` in decimal degrees (WGS 84).",
+    )
+    sort: Literal["relevance", "newest", "oldest"] = Field(
+        "relevance", description="Order of the results; without `q` the newest come first."
+    )
     page: int = Field(
         1, ge=1, description="Page number, from 1. A page beyond the last is a 400 that says how many pages there are."
     )
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description="Results per page.")
 
-    @field_validator("language", "type", "city", "theme", "date_from", "date_to", mode="before")
+    @field_validator(
+        "language", "type", "city", "theme", "tag", "has_media", "bbox", "date_from", "date_to", mode="before"
+    )
     @classmethod
     def empty_is_absent(cls, value):
         # An HTML form sends `language=` for "both languages".
@@ -87,6 +99,13 @@ class City(Schema):
     name_ru: str
 
 
+class Version(Schema):
+    id: int
+    language: str
+    title: str
+    url: str | None
+
+
 class Hit(Schema):
     id: int
     external_id: str | None = Field(description="The entry's identifier in the data set it was imported from.")
@@ -104,6 +123,10 @@ class Hit(Schema):
     date: str | None = Field(description="ISO date (YYYY-MM-DD); see display_date for its precision.")
     display_date: str = Field(description="The date as shown on the site, in the entry's language and precision.")
     city: City | None
+    translations: list[Version] = Field(
+        description="The entry's other language versions; the result itself is the version in the reader's "
+        "language (`Accept-Language` or `language`) where one matches."
+    )
 
 
 class FacetValue(Schema):
@@ -120,6 +143,10 @@ class SearchResponse(Schema):
         description="Counts per filter value, e.g. {'type': [{'value': 'testimony', 'count': 3}]}, "
         "where the engine provides them (Elasticsearch); empty otherwise."
     )
+    suggestion: str | None = Field(
+        description='"Did you mean": the query with its words spelled as the archive knows them, when no '
+        "entry contains the words as given; null otherwise (and always from the database engine)."
+    )
     notes: list[str] = Field(description="Remarks of the engine about the query, e.g. words it ignored.")
     backend: str = Field(description="The engine that answered: `database` or `elasticsearch`.")
 
@@ -129,23 +156,28 @@ class ErrorResponse(Schema):
     errors: dict[str, list[str]] = Field(description="Messages by parameter name.")
 
 
+def _allowed_parameters(request: HttpRequest) -> tuple[str, ...]:
+    return SUGGEST_PARAMETERS if request.path.rstrip("/").endswith("/suggest") else ALLOWED_PARAMETERS
+
+
 def _request_errors(request: HttpRequest) -> dict[str, list[str]]:
     """Parameters the endpoint does not know, or that were given more than once."""
     errors = {}
+    allowed = _allowed_parameters(request)
     for name, values in request.GET.lists():
-        if name not in ALLOWED_PARAMETERS:
+        if name not in allowed:
             errors[name] = ["Unknown parameter."]
         elif len(values) > 1:
             errors[name] = ["Given more than once."]
     return errors
 
 
-def _bad_request(errors: dict[str, list[str]]) -> dict:
+def _bad_request(errors: dict[str, list[str]], allowed: tuple[str, ...] = ALLOWED_PARAMETERS) -> dict:
     unknown = [name for name, messages in errors.items() if messages == ["Unknown parameter."]]
     invalid = [name for name in errors if name not in unknown]
     parts = []
     if unknown:
-        parts.append(f"Unknown parameters: {', '.join(unknown)} (allowed: {', '.join(ALLOWED_PARAMETERS)}).")
+        parts.append(f"Unknown parameters: {', '.join(unknown)} (allowed: {', '.join(allowed)}).")
     if invalid:
         parts.append(f"Invalid parameters: {', '.join(invalid)}.")
     return {"detail": " ".join(parts), "errors": errors}
@@ -159,7 +191,7 @@ def invalid_parameters(request, exc):
         name = loc[0] if loc else "__all__"
         message = str(error.get("msg", "Invalid value.")).removeprefix("Value error, ")
         errors.setdefault(name, []).append(message)
-    return api.create_response(request, _bad_request(errors), status=400)
+    return api.create_response(request, _bad_request(errors, _allowed_parameters(request)), status=400)
 
 
 @api.get(
@@ -183,6 +215,8 @@ def search(request, response: HttpResponse, params: Query[SearchParams]):
     # The service cleans control characters out of the text; the form's CharField would
     # refuse a NUL instead, and the page does not mind them either.
     data["q"] = data["q"].replace("\x00", " ")
+    data["sort"] = "" if data["sort"] == "relevance" else data["sort"]
+    data["has_media"] = "on" if data["has_media"] else ""
     form = SearchForm({name: "" if value is None else str(value) for name, value in data.items()}, locale=None)
     if not form.is_valid():
         form_errors = {name: [e["message"] for e in messages] for name, messages in form.errors.get_json_data().items()}
@@ -194,6 +228,7 @@ def search(request, response: HttpResponse, params: Query[SearchParams]):
         language=form.cleaned_data["language"] or None,
         page_number=params.page,
         page_size=params.page_size,
+        reader_language=form.cleaned_data["language"] or request.LANGUAGE_CODE,
     )
     # The engines answer a page beyond the last (or beyond Elasticsearch's result window) with the last one.
     last_page = getattr(results.page, "number", None) or max(1, math.ceil(results.count / params.page_size))
@@ -217,6 +252,7 @@ def search(request, response: HttpResponse, params: Query[SearchParams]):
         "page_size": params.page_size,
         "results": [_hit(hit, request, languages, cities) for hit in results.hits],
         "facets": getattr(results, "facets", None) or {},
+        "suggestion": results.suggestion,
         "notes": [str(note) for note in results.notes],
         "backend": results.backend,
     }
@@ -238,4 +274,59 @@ def _hit(hit, request, languages, cities):
         "date": entry.date.isoformat() if entry.date else None,
         "display_date": format_historical_date(entry.date, entry.date_precision, language or None),
         "city": {"slug": city.slug, "name_de": city.name_de, "name_ru": city.name_ru} if city else None,
+        "translations": [
+            {
+                "id": version.pk,
+                "language": languages.get(version.locale_id, ""),
+                "title": version.title,
+                "url": version.get_full_url(request),
+            }
+            for version in hit.translations
+        ],
     }
+
+
+class SuggestParams(Schema):
+    q: str = Field(..., max_length=100, description="What has been typed so far (at least 2 characters count).")
+    language: Language | None = Field(None, description="Only entries in this language.")
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def empty_is_absent(cls, value):
+        return None if value == "" else value
+
+
+SUGGEST_PARAMETERS = tuple(SuggestParams.model_fields)
+
+
+class SuggestionOut(Schema):
+    text: str = Field(description="The entry's title.")
+    url: str = Field(description="The entry's page (a path on this site).")
+    type: EntryType
+    language: str
+
+
+class SuggestResponse(Schema):
+    suggestions: list[SuggestionOut]
+
+
+@api.get(
+    "/suggest/",
+    response={200: SuggestResponse, 400: ErrorResponse},
+    summary="Suggest entries as the user types",
+    description=(
+        f"Up to {MAX_SUGGESTIONS} public entries whose title (or a word of it) starts with `q`, tolerating a typo, "
+        "the reader's language first and one version per entry. Fewer than 2 characters: no suggestions."
+    ),
+    operation_id="suggest_entries",
+    tags=["search"],
+)
+def suggest(request, response: HttpResponse, params: Query[SuggestParams]):
+    errors = _request_errors(request)
+    if errors:
+        return Status(400, _bad_request(errors, SUGGEST_PARAMETERS))
+    add_never_cache_headers(response)
+    suggestions = suggest_entries(
+        params.q.replace("\x00", " "), language=params.language, reader_language=request.LANGUAGE_CODE
+    )
+    return {"suggestions": [vars(suggestion) for suggestion in suggestions]}

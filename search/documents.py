@@ -1,5 +1,9 @@
 """The search index's one document type, for every kind of archive entry, and how the index is made.
 
+EntryDocument is the mapping; the documents themselves are plain dicts that entry_sources()
+builds from database values for a whole chunk of entries at once, for the outbox push and the
+rebuild alike (search/indexing.py).
+
 Lifecycle as in elasticsearch-dsl's examples/alias_migration.py: concrete indices named
 `{alias}-{timestamp}` with these settings and mappings, and the alias (Django setting
 MEMORIA_SEARCH_INDEX) pointing at the live one. Swapping the alias and filling the index are
@@ -11,12 +15,23 @@ indexed at all is decided by archive.listing.visible_entries.
 """
 
 import datetime
+import json
+import re
+from functools import lru_cache
+from urllib.parse import quote
 
 from django.conf import settings
+from django.db.models import TextField
+from django.db.models.functions import Cast
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.module_loading import import_string
 from elasticsearch.dsl import (
     Boolean,
     Completion,
     Date,
+    DenseVector,
     Document,
     GeoPoint,
     Index,
@@ -26,11 +41,16 @@ from elasticsearch.dsl import (
     Text,
 )
 from elasticsearch.dsl.index import ComposableIndexTemplate
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Site
+from wagtail.models import pages as wagtail_pages
 
+from archive.models import ENTRY_MODELS, CommemoratedPerson, EntryPage, EntryTag, InitiativePage, TestimonyPage
 from archive.models.dates import format_historical_date
 from archive.text import html_to_text
 from search.analysis import ANALYZERS, autocomplete, folding, german_text, german_text_search, russian_text
 from search.client import index_alias
+from search.transliteration import index_keys
 
 LANGUAGES = ("de", "ru")
 
@@ -38,9 +58,12 @@ LANGUAGES = ("de", "ru")
 def multilingual_text(*, autocompletion=False):
     """Text searched in both languages: `.de` and `.ru` stem, `.folded` only folds (for names).
 
-    The main field keeps the standard analyzer, a language-neutral fallback and the source of
-    highlighting. An entry is written in one language, but citations, names and inscriptions
-    cross over, so every text field gets both language analyses instead of one picked by locale.
+    An entry is written in one language, but citations, names and inscriptions cross over, so
+    every text field gets both language analyses instead of one picked by locale. The main field
+    itself is not indexed: no query or highlight asks it (the service searches and highlights the
+    subfields, `body.*` does not match `body`), and analysing every text a fourth time cost some
+    8 % of Elasticsearch's CPU in a rebuild and 11 % of the index's size (20,000 entries). It
+    still holds the text in `_source`, which the subfields are analysed from.
     """
     fields = {
         "de": Text(analyzer=german_text, search_analyzer=german_text_search),
@@ -49,7 +72,7 @@ def multilingual_text(*, autocompletion=False):
     }
     if autocompletion:
         fields["autocomplete"] = Text(analyzer=autocomplete, search_analyzer=folding)
-    return Text(fields=fields)
+    return Text(index=False, fields=fields)
 
 
 def names_text():
@@ -58,7 +81,10 @@ def names_text():
 
 
 class EntryDocument(Document):
-    """One archive entry (initiative, testimony or memorial site) in one language."""
+    """The mapping of one archive entry (initiative, testimony or memorial site) in one language.
+
+    Only the mapping: the documents themselves are plain dicts from entry_sources() below.
+    """
 
     title = multilingual_text(autocompletion=True)
     # The summary stays apart from the body: it is short, worth a boost, and the natural snippet.
@@ -88,6 +114,18 @@ class EntryDocument(Document):
     has_media = Boolean()
     location = GeoPoint()
     suggest = Completion(analyzer=folding)
+    # The names (title, people, places, cities) as script-independent keys (search.transliteration):
+    # "Schukow", "Zhukov" and "Жуков" share one. Exact keys, so a keyword field.
+    translit = Keyword()
+    # The entry's text as a sentence embedding (search.embeddings), computed by the worker, not on
+    # save: an entry is indexed without one until it is there. Float HNSW, not int8: the margins
+    # between the right entry and the next are as small as 0.01 in cosine on our test pairs.
+    vector = DenseVector(
+        dims=import_string(settings.MEMORIA_EMBEDDING_MODEL).dimensions,
+        similarity="cosine",
+        index=True,
+        index_options={"type": "hnsw"},
+    )
     translation_key = Keyword()
     url = Keyword(index=False)
     external_id = Keyword()
@@ -95,76 +133,288 @@ class EntryDocument(Document):
     published_at = Date()
 
     class Meta:
-        # A field the mapping does not know is a bug in from_entry, not something to guess a type for.
+        # A field the mapping does not know is a bug in entry_sources, not something to guess a type for.
         dynamic = MetaField("strict")
 
-    def clean(self):
-        """Fill the fields derived from others (as elasticsearch-dsl's examples/completion.py does)."""
-        self.decade = self.date.year - self.date.year % 10 if self.date else None
-        self.suggest = {"input": [self.title]} if self.title else None
 
-    @classmethod
-    def from_entry(cls, page) -> "EntryDocument":
-        """The document for an entry page of any type; its id is the page's primary key."""
-        # Only a base EntryPage needs its specific page; a specific one already carries what
-        # the bulk loaders fetched for it (asking .specific again would fetch it anew).
-        if not hasattr(page, "entry_type_slug"):
-            page = page.specific
-        entry_type = page.entry_type_slug
-        body_parts = [page.body_text]
-        people, places = [], []
-        has_media = page.image_id is not None
+# Building the documents -------------------------------------------------------------------
+#
+# A rebuild of 100,000 entries spends most of its Python time here, so the documents are built
+# from plain values, never from page instances: one query for the pages joined with their own
+# type's table, city and locale, then one query per relation (RELATIONS), each for a whole chunk.
+# A new field is a line in entry_source(); a new relation is a function in RELATIONS too.
 
-        if entry_type == "memorial_site":
-            body_parts.insert(0, page.inscription)
-            people += [person.name for person in page.people.all()]
-            places.append(page.address)
-        elif entry_type == "testimony":
-            if page.has_consent:
-                body_parts.insert(0, html_to_text(page.transcript))
-            if not page.contains_personal_data:
-                people.append(page.witness_name)
-                places.append(page.recorded_place)
-            has_media = has_media or page.media_id is not None
-        elif entry_type == "initiative":
-            body_parts += page.organiser_list
+# The page columns a document reads; a type's own columns through the reverse join to its table.
+PAGE_COLUMNS = (
+    "pk",
+    "content_type__model",
+    "title",
+    "summary",
+    "date",
+    "date_precision",
+    "latitude",
+    "longitude",
+    "image_id",
+    "city_id",
+    "city__slug",
+    "city__name_de",
+    "city__name_ru",
+    "locale__language_code",
+    "translation_key",
+    "url_path",
+    "external_id",
+    "first_published_at",
+    "initiativepage__organisers",
+    "memorialsitepage__inscription",
+    "memorialsitepage__address",
+    "testimonypage__transcript",
+    "testimonypage__consent",
+    "testimonypage__contains_personal_data",
+    "testimonypage__witness_name",
+    "testimonypage__recorded_place",
+    "testimonypage__media_id",
+)
 
-        cities = [page.city] if page.city_id else []
-        partner_cities = list(page.partner_cities.all()) if entry_type == "initiative" else []
-        location = None
-        if page.latitude is not None and page.longitude is not None:
-            location = {"lat": page.latitude, "lon": page.longitude}
 
-        document = cls(
-            meta={"id": page.pk},
-            title=page.title,
-            summary=page.summary or None,
-            body="\n\n".join(part for part in body_parts if part) or None,
-            people=[name for name in people if name],
-            place=[name for name in places if name],
-            language=page.locale.language_code,
-            type=entry_type,
-            city=page.city.slug if page.city_id else None,
-            partner_cities=[city.slug for city in partner_cities],
-            city_names=[name for city in cities + partner_cities for name in (city.name_de, city.name_ru)],
-            themes=[theme.slug for theme in page.themes.all()],
-            # Through the tagged items, which the bulk loaders prefetch (the cluster's tag manager does not use it).
-            tags=[item.tag.name for item in page.tagged_items.all()],
-            date=page.date,
-            date_precision=page.date_precision if page.date else None,
-            display_date_de=format_historical_date(page.date, page.date_precision, "de") or None,
-            display_date_ru=format_historical_date(page.date, page.date_precision, "ru") or None,
-            has_media=has_media,
-            location=location,
-            translation_key=str(page.translation_key),
-            url=page.url,
-            external_id=page.external_id,
-            page_id=page.pk,
-            # When the entry first went public: "new in the archive" should not change with each edit.
-            published_at=page.first_published_at,
-        )
-        document.full_clean()
-        return document
+class Pages:
+    """The page ids of a chunk, and how a relation's query selects their rows."""
+
+    def __init__(self, ids):
+        self.ids = set(ids)
+        self.low, self.high = min(ids), max(ids)
+
+    def filter(self, model, column, *order_by):
+        """The rows of `model` whose `column` is one of the pages, ordered."""
+        if self.high - self.low < 2 * len(self.ids):
+            # A rebuild's chunk is a near-contiguous run of ids: a range is far cheaper for Django
+            # to build than an IN of a thousand parameters; group() drops the pages in between.
+            where = {f"{column}__gte": self.low, f"{column}__lte": self.high}
+        else:
+            where = {f"{column}__in": self.ids}
+        return model.objects.filter(**where).order_by(*order_by)
+
+    def group(self, rows) -> dict:
+        """{page id: [value, ...]} from (page id, value) rows, in the rows' order."""
+        grouped = {}
+        for page_id, value in rows:
+            if page_id in self.ids:
+                grouped.setdefault(page_id, []).append(value)
+        return grouped
+
+
+def _themes(pages):
+    # Ordered as page.themes.all() is (Theme's Meta.ordering).
+    rows = pages.filter(EntryPage.themes.through, "entrypage_id", "theme__name", "theme_id")
+    return pages.group(rows.values_list("entrypage_id", "theme__slug"))
+
+
+def _tags(pages):
+    rows = pages.filter(EntryTag, "content_object_id", "pk")
+    return pages.group(rows.values_list("content_object_id", "tag__name"))
+
+
+def _people(pages):
+    # Ordered as the inline panel orders them (Orderable's sort_order).
+    rows = pages.filter(CommemoratedPerson, "site_id", "sort_order", "pk")
+    return pages.group(rows.values_list("site_id", "name"))
+
+
+def _partner_cities(pages):
+    through = InitiativePage.partner_cities.through
+    rows = pages.filter(through, "initiativepage_id", "partnercity__name_de", "partnercity_id")
+    values = rows.values_list("initiativepage_id", "partnercity__slug", "partnercity__name_de", "partnercity__name_ru")
+    return pages.group((page_id, (slug, name_de, name_ru)) for page_id, slug, name_de, name_ru in values)
+
+
+# The entry type of a page, by the model of its content type (what page.specific would be).
+ENTRY_TYPES = {model._meta.model_name: slug for slug, model in ENTRY_MODELS.items()}
+
+# What else a document needs of its page, one query per chunk each: {name: function(Pages) -> {page id: value}}.
+RELATIONS = {
+    "themes": _themes,
+    "tags": _tags,
+    "people": _people,
+    "partner_cities": _partner_cities,
+}
+
+
+@lru_cache(maxsize=65536)
+def _display_date(date, precision, language):
+    # Formatting a date under translation.override costs more than the rest of a document, and
+    # entries share dates (13,465 distinct dates with their precision among 100,000 in the bench).
+    return format_historical_date(date, precision, language) or None
+
+
+def _stream_text(stored: str | None) -> str:
+    """archive.text.stream_to_text on the stored JSON of a stream: its blocks are never made into
+    values (which would fetch a body's images and documents from the database, page by page)."""
+    parts = []
+    for block in json.loads(stored) if stored else ():
+        kind, value = block["type"], block["value"]
+        if kind == "paragraph":
+            parts.append(html_to_text(value))
+        elif kind == "heading":
+            parts.append(str(value))
+        elif kind == "quote":
+            parts.append(value["text"])
+    return "\n\n".join(part for part in parts if part)
+
+
+class PageURLs:
+    r"""page.url from a page's url_path, as Wagtail computes it (Page.get_url without a request),
+    with the site root paths read once and the URL of each parent reversed once.
+
+    Wagtail reverses `wagtail_serve` with the path below the site root, under the root's language
+    (i18n_patterns); since that route is `(?:[\w-]+/)*` and reverse() quotes the path as it is,
+    the URL of a page is its parent's URL and its quoted slug, whenever that slug is valid.
+    """
+
+    SEGMENT = re.compile(r"[\w\-]+")
+
+    def __init__(self):
+        self.root_paths = Site.get_site_root_paths()
+        self.several_sites = len({root.site_id for root in self.root_paths}) > 1
+        # Wagtail's own reading of the WAGTAIL_APPEND_SLASH setting (taken when it is imported).
+        self.append_slash = wagtail_pages.WAGTAIL_APPEND_SLASH
+        # As Page.get_url_parts: a page is reversed in its site root's language, or in the active
+        # language where that is a variant of the root's.
+        self.active = translation.get_language()
+        try:
+            self.active_variant = get_supported_content_language_variant(self.active)
+        except LookupError:
+            self.active_variant = None
+        self.parents = {}
+
+    def __call__(self, url_path: str) -> str | None:
+        root = next((root for root in self.root_paths if url_path.startswith(root.root_path)), None)
+        if root is None:
+            return None  # not below any site: not routable
+        language = self.active if self.active_variant == root.language_code else root.language_code
+        path = self._path(language, url_path[len(root.root_path) :])
+        if path is None:
+            return None
+        if not self.append_slash and path != "/":
+            path = path.rstrip("/")
+        return root.root_url + path if self.several_sites else path
+
+    def _path(self, language, relative, leaf=True):
+        key = (language, relative)
+        if key in self.parents:
+            return self.parents[key]
+        head, _, segment = relative.rstrip("/").rpartition("/")
+        if relative.endswith("/") and self.SEGMENT.fullmatch(segment):
+            parent = self._path(language, f"{head}/" if head else "", leaf=False)
+            path = None if parent is None else parent + quote(f"{segment}/", safe=RFC3986_SUBDELIMS + "/~:@")
+        else:
+            try:
+                with translation.override(language):
+                    path = reverse("wagtail_serve", args=(relative,))
+            except NoReverseMatch:
+                path = None
+        if not leaf:
+            self.parents[key] = path  # entries share a few parents: each is reversed once
+        return path
+
+
+def entry_sources(entries, urls: PageURLs | None = None) -> dict[int, dict]:
+    """The documents of these entries as sent to Elasticsearch: {page id: source}, in page id order.
+
+    `entries` is an EntryPage queryset (which of them may be public is the caller's business;
+    search.indexing asks archive.listing.visible_entries). A fixed number of queries, whatever
+    the number of entries.
+    """
+    # The body as stored, not as a StreamValue (converting it would cost as much as the rest).
+    rows = list(entries.order_by("pk").values(*PAGE_COLUMNS, body_json=Cast("body", TextField())))
+    if not rows:
+        return {}
+    pages = Pages([row["pk"] for row in rows])
+    related = {name: load(pages) for name, load in RELATIONS.items()}
+    urls = urls or PageURLs()
+    return {row["pk"]: entry_source(row, related, urls) for row in rows}
+
+
+def entry_source(row: dict, related: dict, urls: PageURLs) -> dict:
+    """The document of one entry from its PAGE_COLUMNS and its RELATIONS."""
+    page_id = row["pk"]
+    entry_type = ENTRY_TYPES[row["content_type__model"]]
+    body_parts = [_stream_text(row["body_json"])]
+    people, places = [], []
+    has_media = row["image_id"] is not None
+
+    if entry_type == "memorial_site":
+        body_parts.insert(0, row["memorialsitepage__inscription"])
+        people += related["people"].get(page_id, [])
+        places.append(row["memorialsitepage__address"])
+    elif entry_type == "testimony":
+        # Only what may be public: the transcript with recorded consent, the witness's name and
+        # place only when no personal data is flagged.
+        if row["testimonypage__consent"] != TestimonyPage.Consent.NOT_RECORDED:
+            body_parts.insert(0, html_to_text(row["testimonypage__transcript"]))
+        if not row["testimonypage__contains_personal_data"]:
+            people.append(row["testimonypage__witness_name"])
+            places.append(row["testimonypage__recorded_place"])
+        has_media = has_media or row["testimonypage__media_id"] is not None
+    elif entry_type == "initiative":
+        # InitiativePage.organiser_list
+        body_parts += [line.strip() for line in row["initiativepage__organisers"].splitlines() if line.strip()]
+
+    cities = [(row["city__slug"], row["city__name_de"], row["city__name_ru"])] if row["city_id"] else []
+    partner_cities = related["partner_cities"].get(page_id, []) if entry_type == "initiative" else []
+    date, precision, title = row["date"], row["date_precision"], row["title"]
+    location = None
+    if row["latitude"] is not None and row["longitude"] is not None:
+        location = {"lat": row["latitude"], "lon": row["longitude"]}
+
+    source = {
+        "title": title,
+        "summary": row["summary"] or None,
+        "body": "\n\n".join(part for part in body_parts if part) or None,
+        "people": [name for name in people if name],
+        "place": [name for name in places if name],
+        "language": row["locale__language_code"],
+        "type": entry_type,
+        "city": row["city__slug"] if row["city_id"] else None,
+        "partner_cities": [slug for slug, _de, _ru in partner_cities],
+        "city_names": [name for city in cities + partner_cities for name in city[1:]],
+        "themes": related["themes"].get(page_id, []),
+        "tags": related["tags"].get(page_id, []),
+        "decade": date.year - date.year % 10 if date else None,
+        "date": date,
+        "date_precision": precision if date else None,
+        "display_date_de": _display_date(date, precision, "de") if date else None,
+        "display_date_ru": _display_date(date, precision, "ru") if date else None,
+        "has_media": has_media,
+        "location": location,
+        "suggest": {"input": suggestion_inputs(title, people)} if title else None,
+        "translit": index_keys(" ".join(filter(None, [title, *people, *places, *(n for c in cities for n in c[1:])]))),
+        "translation_key": str(row["translation_key"]),
+        "url": urls(row["url_path"]),
+        "external_id": row["external_id"],
+        "page_id": page_id,
+        # When the entry first went public: "new in the archive" should not change with each edit.
+        "published_at": row["first_published_at"],
+    }
+    # As elasticsearch-dsl's to_dict(): no empty values (a zero or False stays).
+    return {name: value for name, value in source.items() if value not in ([], {}, None)}
+
+
+MAX_SUGGESTION_WORDS = 6
+
+
+def suggestion_inputs(title: str, people: list[str]) -> list[str]:
+    """What the completion field completes: the title from each of its first words on, and the names.
+
+    The completion suggester matches from an input's start only; so "Grünebaum" is completed
+    to "Stolperstein für Abraham Grünebaum" as well, the title's tail being an input of its own.
+    """
+    words = title.split()
+    # A tail from a house number or a short word ("37", "in") would complete almost anything.
+    tails = [
+        " ".join(words[start:])
+        for start in range(min(len(words), MAX_SUGGESTION_WORDS))
+        if start == 0 or (len(words[start]) > 2 and words[start][0].isalpha())
+    ]
+    return list(dict.fromkeys([*tails, *(name for name in people if name)]))
 
 
 def timestamped_name(alias: str) -> str:
@@ -174,15 +424,17 @@ def timestamped_name(alias: str) -> str:
 def index_definition(name: str, *, replicas: int | None = None, building: bool = False) -> Index:
     """The index (or, with a pattern as name, the template body): 1 shard, analysis, mappings.
 
-    `building`: for a bulk load, no replicas and no refresh until it is done; whoever builds the
-    index sets `refresh_interval` back and the replicas from MEMORIA_SEARCH_REPLICAS afterwards.
+    `building`: for a bulk load, no replicas, no refresh until it is done, and the translog synced
+    in the background rather than on every request (a crash during the build loses only the
+    build, which starts again anyway); whoever builds the index resets `refresh_interval` and
+    `translog.durability` and sets the replicas from MEMORIA_SEARCH_REPLICAS afterwards.
     """
     if replicas is None:
         replicas = getattr(settings, "MEMORIA_SEARCH_REPLICAS", 0)
     index = Index(name)
     index.settings(number_of_shards=1, number_of_replicas=0 if building else replicas)
     if building:
-        index.settings(refresh_interval="-1")
+        index.settings(refresh_interval="-1", **{"translog.durability": "async"})
     # Declared explicitly too: an analyzer used only as a search_analyzer is easy to lose otherwise.
     for each in ANALYZERS:
         index.analyzer(each)

@@ -7,6 +7,8 @@ update never overwrites a newer one, whichever worker sends it.
 
 import datetime
 import logging
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,25 +18,27 @@ from django.utils import timezone
 from elasticsearch import ApiError, TransportError, helpers
 
 from archive.listing import visible_entries
-from archive.models import ENTRY_MODELS
 from search.client import get_client, index_alias
-from search.documents import EntryDocument, create_index
+from search.documents import PageURLs, create_index, entry_sources
+from search.embeddings import compute_missing, pages_missing_vectors, vectors_for_sources
 from search.models import IndexOutbox
 
 logger = logging.getLogger("memoria.search")
 
 MAX_BACKOFF = datetime.timedelta(minutes=5)
+# A rebuild builds this many documents per batch of queries and sends each batch as one bulk
+# request; REBUILD_THREADS requests are in flight while the next batch is built (the building
+# holds the GIL, the requests mostly wait for Elasticsearch). Measured by bench/search_index.py.
 REBUILD_CHUNK = 1000
+REBUILD_THREADS = 2
+# A drain batch of at most this many pages (an editor's publish, not an import) is made searchable
+# at once: its bulk request refreshes the index instead of waiting up to the 1 s refresh interval.
+# A larger batch waits for the interval: a refresh per batch would only make small segments.
+REFRESH_AT_ONCE = 20
 
 
 class IndexUnavailable(Exception):
     """Elasticsearch cannot be reached, or the index does not exist yet."""
-
-
-# What EntryDocument.from_entry reads of each type, fetched in a few queries per chunk.
-RELATED = ["city", "locale", "image"]
-PREFETCH = ["themes", "tagged_items__tag"]
-PREFETCH_BY_TYPE = {"initiative": ["partner_cities"], "memorial_site": ["people"], "testimony": []}
 
 
 def entries_for_indexing(page_ids=None):
@@ -44,26 +48,36 @@ def entries_for_indexing(page_ids=None):
     return entries
 
 
-def _specific_pages(queryset):
-    """The specific pages of a queryset, each type loaded with what its document needs."""
-    ids = list(queryset.values_list("pk", flat=True))
-    pages = []
-    for slug, model in ENTRY_MODELS.items():
-        pages.extend(
-            model.objects.filter(pk__in=ids)
-            .select_related(*RELATED)
-            .prefetch_related(*PREFETCH, *PREFETCH_BY_TYPE[slug])
-        )
-    return sorted(pages, key=lambda page: page.pk)
+def with_vectors(sources: dict[int, dict]) -> dict[int, dict]:
+    """The documents with their entry vectors, where one matches the entry's current text."""
+    for page_id, vector in vectors_for_sources(sources).items():
+        sources[page_id]["vector"] = vector
+    return sources
+
+
+def embed_missing(page_ids=None, progress=None) -> list[int]:
+    """Compute the vectors the visible entries among page_ids lack (all: None), and queue them.
+
+    Runs in the worker and before a rebuild, never in a request: an entry goes into the index
+    with its text at once, and with its vector once this has run, through an outbox row.
+    Returns the ids of the entries embedded.
+    """
+    if page_ids is not None and not page_ids:
+        return []
+    missing = pages_missing_vectors(page_ids)
+    if missing:
+        compute_missing(missing, progress=progress)
+        IndexOutbox.objects.bulk_create([IndexOutbox(page_id=page_id) for page_id in missing])
+    return missing
 
 
 def actions_for(page_versions: dict[int, int], index: str):
     """Bulk actions for these pages at these versions: index the public ones, delete the rest."""
-    public = {page.pk: page for page in _specific_pages(entries_for_indexing(page_versions))}
+    sources = with_vectors(entry_sources(entries_for_indexing(page_versions)))
     for page_id, version in sorted(page_versions.items()):
         common = {"_index": index, "_id": page_id, "version": version, "version_type": "external_gte"}
-        if page_id in public:
-            yield {**common, "_op_type": "index", "_source": EntryDocument.from_entry(public[page_id]).to_dict()}
+        if page_id in sources:
+            yield {**common, "_op_type": "index", "_source": sources[page_id]}
         else:
             yield {**common, "_op_type": "delete"}
 
@@ -107,7 +121,7 @@ def drain(batch_size: int = 500, max_batches: int | None = None, client=None, re
 
     retry_now also takes the rows that wait for their next attempt (an operator's sync).
     """
-    totals = {"pushed": 0, "failed": 0, "batches": 0}
+    totals = {"pushed": 0, "failed": 0, "batches": 0, "pages": set()}
     while max_batches is None or totals["batches"] < max_batches:
         now = timezone.now()
         with transaction.atomic():
@@ -121,7 +135,7 @@ def drain(batch_size: int = 500, max_batches: int | None = None, client=None, re
             for row in rows:
                 versions[row.page_id] = max(row.id, versions.get(row.page_id, 0))
             try:
-                failed = push(versions, client=client)
+                failed = push(versions, client=client, refresh=len(versions) <= REFRESH_AT_ONCE)
                 error = "indexing failed"
             except IndexUnavailable as unavailable:
                 failed, error = set(versions), str(unavailable)
@@ -137,6 +151,7 @@ def drain(batch_size: int = 500, max_batches: int | None = None, client=None, re
             )
         totals["batches"] += 1
         totals["pushed"] += len(done)
+        totals["pages"].update(set(versions) - failed)
         totals["failed"] += len(rows) - len(done)
         if failed:
             break  # back off: the failed rows wait for their next attempt
@@ -163,27 +178,15 @@ def rebuild(client=None, progress=None, keep_old=False) -> RebuildReport:
     started = timezone.now()
     mark = IndexOutbox.objects.aggregate(mark=Max("id"))["mark"] or 0
     name = create_index(client, alias, building=True)
-    documents = 0
-    ids = list(entries_for_indexing().order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), REBUILD_CHUNK):
-        chunk = ids[start : start + REBUILD_CHUNK]
-        pages = _specific_pages(entries_for_indexing(chunk))
-        actions = (
-            {
-                "_index": name,
-                "_id": page.pk,
-                "version": mark,
-                "version_type": "external_gte",
-                "_source": EntryDocument.from_entry(page).to_dict(),
-            }
-            for page in pages
-        )
-        written, _ = helpers.bulk(client, actions, chunk_size=500, max_retries=2)
-        documents += written
-        if progress:
-            progress(len(chunk))
+    try:
+        documents = _fill(client, name, mark, progress)
+    except Exception:
+        client.indices.delete(index=name, ignore_unavailable=True)  # a half-built index answers nobody
+        raise
     client.indices.put_settings(
-        index=name, settings={"index": {"refresh_interval": None, "number_of_replicas": _replicas()}}
+        index=name,
+        # Back to the defaults create_index(building=True) left: refresh each second, translog synced per request.
+        settings={"index": {"refresh_interval": None, "translog.durability": None, "number_of_replicas": _replicas()}},
     )
     client.indices.refresh(index=name)
     old = list(client.indices.get_alias(name=alias, ignore_unavailable=True)) if _alias_exists(client, alias) else []
@@ -200,6 +203,40 @@ def rebuild(client=None, progress=None, keep_old=False) -> RebuildReport:
             client.indices.delete(index=index, ignore_unavailable=True)
     seconds = (timezone.now() - started).total_seconds()
     return RebuildReport(name, documents, seconds, replayed)
+
+
+def _fill(client, name, mark, progress):
+    """Every public entry into the new index, chunk by chunk over primary keys; returns the count."""
+    ids = list(entries_for_indexing().order_by("pk").values_list("pk", flat=True))
+    urls = PageURLs()
+    documents = 0
+    with ThreadPoolExecutor(max_workers=REBUILD_THREADS, thread_name_prefix="rebuild-bulk") as pool:
+        sent = deque()
+        for start in range(0, len(ids), REBUILD_CHUNK):
+            chunk = ids[start : start + REBUILD_CHUNK]
+            # Visibility is asked again per chunk: a page unpublished since the ids were read is left
+            # out. A range, not the ids (a thousand parameters cost Django more than the query): a
+            # page published since may come in, as its outbox row after the mark would bring it.
+            entries = entries_for_indexing().filter(pk__gte=chunk[0], pk__lte=chunk[-1])
+            actions = [
+                {"_index": name, "_id": page_id, "version": mark, "version_type": "external_gte", "_source": source}
+                for page_id, source in with_vectors(entry_sources(entries, urls)).items()
+            ]
+            if len(sent) == REBUILD_THREADS:
+                documents += sent.popleft().result()
+            # The database is read in this thread only (a connection is per thread, and a test's
+            # transaction is this thread's); the pool only sends.
+            sent.append(pool.submit(_send, client, actions))
+            if progress:
+                progress(len(chunk))
+        while sent:
+            documents += sent.popleft().result()
+    return documents
+
+
+def _send(client, actions):
+    written, _ = helpers.bulk(client, actions, chunk_size=REBUILD_CHUNK, max_retries=2)
+    return written
 
 
 def _replay_since(mark, index, client):

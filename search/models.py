@@ -24,3 +24,28 @@ class IndexOutbox(models.Model):
 
     def __str__(self):
         return f"page {self.page_id} (#{self.pk})"
+
+
+class EntryEmbedding(models.Model):
+    """An entry's sentence embedding under one model, for the text the entry had when it was computed.
+
+    `text_hash` is the SHA-256 of that text (search.embeddings.embedding_text): a vector is used
+    only while it matches the entry's current text, so an edit never leaves a stale vector in the
+    index, and an unchanged entry is never embedded twice. One row per entry and model; a new text
+    replaces the row.
+    """
+
+    page = models.ForeignKey("wagtailcore.Page", verbose_name=_("page"), on_delete=models.CASCADE, related_name="+")
+    model_name = models.CharField(_("model"), max_length=100)
+    text_hash = models.CharField(_("text hash"), max_length=64)
+    # float32, little-endian: 1.5 KB for 384 dimensions, where JSON would take several times that.
+    vector = models.BinaryField(_("vector"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("entry embedding")
+        verbose_name_plural = _("entry embeddings")
+        constraints = [models.UniqueConstraint(fields=["page", "model_name"], name="unique_embedding_per_model")]
+
+    def __str__(self):
+        return f"page {self.page_id} ({self.model_name})"

@@ -7,15 +7,18 @@ settings, not of the callers.
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from elasticsearch import ApiError, TransportError
+from wagtail.search.query import And, Or, PlainText
 
 from archive.listing import filter_entries, visible_entries
 from archive.models import EntryPage
-from search.highlight import highlight, query_terms
+from search import transliteration
+from search.highlight import highlight
 
 logger = logging.getLogger("memoria.search")
 
@@ -27,6 +30,12 @@ class SearchHit:
     entry: object
     snippet: str
     score: float | None = None
+    # The entry's other public language versions (pages), linked from the result.
+    translations: list = field(default_factory=list)
+    # False when only the vectors found it: no word of the query is in it.
+    matched_text: bool = True
+    # The names of the query's clauses it matched (Elasticsearch's matched_queries).
+    matched: set = field(default_factory=set)
 
 
 @dataclass
@@ -38,6 +47,10 @@ class SearchResults:
     backend: str
     notes: list[str] = field(default_factory=list)
     facets: dict[str, list[dict]] = field(default_factory=dict)
+    # "Did you mean": the query spelled as the index knows it, when no entry matched its words.
+    suggestion: str | None = None
+    # Elasticsearch's own time for the request, in ms (None from the database).
+    took: int | None = None
 
 
 def clean_query_text(text: str) -> str:
@@ -51,28 +64,50 @@ class DatabaseSearch:
 
     name = "database"
 
-    def search(self, text, form, language=None, page_number=1, page_size=20):
+    def search(self, text, form, language=None, page_number=1, page_size=20, reader_language=None):
         entries = filter_entries(visible_entries(), form)
         if language:
             entries = entries.filter(locale__language_code=language)
-        # The database backends have no phrase or operator syntax to offer, and an
-        # unbalanced quote is a syntax error to SQLite's full-text search: words only.
-        words = " ".join(query_terms(text))
-        if words:
+        words = name_aware_query(text)
+        sort = _cleaned(form).get("sort")
+        by_date = ["date", "title"] if sort == "oldest" else ["-date", "title"]
+        if words is not None:
             # Filters are applied as a subquery so the search backend sees only an id filter.
             results = (
                 visible_entries()
                 .filter(pk__in=entries.values("pk"))
                 .specific()
-                .search(words, operator="and", order_by_relevance=True)
+                .order_by(*by_date)
+                .search(words, operator="and", order_by_relevance=sort not in ("newest", "oldest"))
             )
         else:
-            results = entries.specific().order_by("-date", "title")
+            results = entries.specific().order_by(*by_date)
         paginator = Paginator(results, page_size)
         page = paginator.get_page(page_number)
         entries = with_card_relations(page.object_list)
-        hits = [SearchHit(entry, highlight(_snippet_source(entry), text)) for entry in entries]
+        translations = _translations(entries)
+        hits = [
+            SearchHit(entry, highlight(_snippet_source(entry), text), translations=translations[entry.pk])
+            for entry in entries
+        ]
         return SearchResults(text, hits, page, paginator.count, self.name)
+
+
+def name_aware_query(text):
+    """Every word of the text, each also as the transliteration keys of a name (EntryPage.name_keys).
+
+    The database backends have no phrase or operator syntax to offer, and an unbalanced quote
+    is a syntax error to SQLite's full-text search: words only, combined as query objects.
+    """
+    words = [word.lower() for word in transliteration.words(text) if len(word) > 1]
+    if not words:
+        return None
+    return And(
+        [
+            Or([PlainText(word), *(PlainText(key) for key in keys if key != word)]) if keys else PlainText(word)
+            for word, keys in zip(words, _word_keys(words, transliteration.query_keys), strict=True)
+        ]
+    )
 
 
 def with_card_relations(entries):
@@ -87,18 +122,35 @@ def _snippet_source(entry):
 
 
 class ElasticsearchSearch:
-    """The archive's own index (search.documents), with facets and highlighted snippets."""
+    """The archive's own index (search.documents): text, transliteration, glossary and vectors.
+
+    One request per page of results: the text clauses in `query`, the entry vectors in `knn`
+    (Elasticsearch adds the two scores; the weights are settings measured by
+    bench/relevance.py), `collapse` on the translation key so an entry's German and Russian
+    versions are one result, facets counted in entries (translation groups), highlighting and
+    the term suggester for "did you mean".
+
+    `retrieval` ("hybrid", "text" or "vector") and `glossary` exist for the relevance bench;
+    the site uses the settings' defaults.
+    """
 
     name = "elasticsearch"
     text_fields = [
         "title.de^3",
         "title.ru^3",
         "title.folded^2",
+        "summary.de^1.5",
+        "summary.ru^1.5",
         "body.de",
         "body.ru",
         "body.folded",
+        "people^2",
+        "people.de^2",
+        "place",
         "city_names",
     ]
+    # Typo tolerance on the fields that keep words as written (stemmed forms are no spelling).
+    fuzzy_fields = ["title.folded^2", "body.folded", "people", "place", "city_names"]
     facet_fields = {
         "type": "type",
         "city": "city",
@@ -109,68 +161,195 @@ class ElasticsearchSearch:
         "has_media": "has_media",
     }
     max_window = 10_000
+    retrievals = ("hybrid", "text", "vector")
 
-    def search(self, text, form, language=None, page_number=1, page_size=20):
+    def __init__(self, retrieval=None, glossary=None, client=None):
+        self.retrieval = retrieval or settings.MEMORIA_SEARCH_RETRIEVAL
+        if self.retrieval not in self.retrievals:
+            raise ValueError(f"retrieval must be one of {self.retrievals}, not {self.retrieval!r}")
+        self.glossary = settings.MEMORIA_SEARCH_GLOSSARY if glossary is None else glossary
+        self.client = client
+
+    def search(self, text, form, language=None, page_number=1, page_size=20, reader_language=None):
         page_size = max(1, min(int(page_size), 100))
         number = _page_number(page_number, self.max_window // page_size)
-        response = self._query(text, form, language, number, page_size)
-        total = response["hits"]["total"]["value"]
+        data = _cleaned(form)
+        body = self.request_body(text, data, language, reader_language, number, page_size)
+        response = self._send(body)
+        total = _groups(response)
         last = max(1, min(-(-total // page_size), self.max_window // page_size))
         if number > last:
             number = last
-            response = self._query(text, form, language, number, page_size)
+            body["from"] = (number - 1) * page_size
+            body.get("knn", {})["k"] = max(body.get("knn", {}).get("k", 0), number * page_size)
+            response = self._send(body)
+            total = _groups(response)
         paginator = Paginator(range(total), page_size)
         page = paginator.get_page(number)
-        page.object_list = self._hits(response, text)
-        return SearchResults(text, page.object_list, page, total, self.name, facets=self._facets(response))
+        page.object_list = self._hits(response, text, reader_language)
+        results = SearchResults(text, page.object_list, page, total, self.name, facets=self._facets(response))
+        # Found only with typos forgiven, or only by meaning: offer the spelling the archive knows.
+        if text and not any(hit.matched & EXACT_CLAUSES for hit in page.object_list):
+            results.suggestion = did_you_mean(text, response)
+        results.took = response.get("took")
+        return results
 
-    def _query(self, text, form, language, number, page_size):
+    def _send(self, body):
         from search.client import get_client, index_alias
 
-        body = {
-            "query": {"bool": {"must": [self._text_query(text)], "filter": self._filters(form, language)}},
-            "aggs": {name: {"terms": {"field": field, "size": 20}} for name, field in self.facet_fields.items()},
-            "highlight": {
-                "encoder": "html",
-                "pre_tags": ["<mark>"],
-                "post_tags": ["</mark>"],
-                "fields": {"body.*": {"fragment_size": 200, "number_of_fragments": 1}, "title.*": {}},
-                "require_field_match": False,
-            },
-            "from": (number - 1) * page_size,
-            "size": page_size,
-            "track_total_hits": True,
-            "_source": False,
-        }
-        if not text:
-            body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, "_score"]
-        return get_client().search(index=index_alias(), **body)
+        return (self.client or get_client()).search(index=index_alias(), **body)
 
-    def _text_query(self, text):
-        if not text:
-            return {"match_all": {}}
-        # simple_query_string never fails on syntax: quotes make phrases, the rest is words.
-        return {
-            "simple_query_string": {
-                "query": text,
-                "fields": self.text_fields,
-                "default_operator": "and",
-                "flags": "PHRASE|WHITESPACE|PRECEDENCE",
-            }
+    def request_body(self, text, data, language, reader_language, number, page_size):
+        """The whole search request for one page of results (public for the benchmarks)."""
+        filters = self._filters(data, language)
+        start = (number - 1) * page_size
+        body = {
+            "from": start,
+            "size": page_size,
+            "_source": False,
+            "track_total_hits": False,
+            "collapse": {
+                "field": "translation_key",
+                # The group's versions that match, the reader's language first: the result
+                # shows that one, and links the others.
+                "inner_hits": {
+                    "name": "versions",
+                    "size": 2,
+                    "_source": False,
+                    "sort": [{"language": {"order": "desc" if reader_language == "ru" else "asc"}}, "_score"],
+                    "highlight": HIGHLIGHT,
+                },
+            },
+            "aggs": {
+                "groups": {"cardinality": {"field": "translation_key", "precision_threshold": 40000}},
+                **{
+                    name: {
+                        "terms": {"field": field, "size": 20},
+                        "aggs": {"groups": {"cardinality": {"field": "translation_key"}}},
+                    }
+                    for name, field in self.facet_fields.items()
+                },
+            },
         }
+        text_query = self.text_query(text) if text and self.retrieval != "vector" else None
+        if text_query is None and not (text and self.retrieval != "text"):
+            text_query = {"match_all": {}}
+        if text_query is not None:
+            should = []
+            if reader_language:
+                # A small constant nudge: between equally good matches, the reader's language first.
+                should.append({"term": {"language": {"value": reader_language, "boost": 0.5}}})
+            body["query"] = {"bool": {"must": [text_query], "filter": filters, "should": should}}
+        if text and self.retrieval != "text":
+            k = max(settings.MEMORIA_SEARCH_KNN_K, start + page_size)
+            body["knn"] = {
+                "field": "vector",
+                "query_vector": query_vector(text),
+                "k": k,
+                "num_candidates": max(100, 2 * k),
+                "filter": filters,
+                "boost": settings.MEMORIA_SEARCH_VECTOR_BOOST,
+                "_name": "vector",
+            }
+            if settings.MEMORIA_SEARCH_VECTOR_SIMILARITY is not None:
+                # Below it, a neighbour is no answer: without a floor, kNN returns k entries for any query.
+                body["knn"]["similarity"] = settings.MEMORIA_SEARCH_VECTOR_SIMILARITY
+        if text:
+            body["suggest"] = {
+                "text": text,
+                "did_you_mean": {
+                    "term": {"field": "body.folded", "suggest_mode": "popular", "min_word_length": 4, "size": 1}
+                },
+            }
+        sort = data.get("sort")
+        if sort in ("newest", "oldest") or not text:
+            order = "asc" if sort == "oldest" else "desc"
+            body["sort"] = [{"date": {"order": order, "missing": "_last"}}, "_score"]
+        return body
+
+    def text_query(self, text):
+        """Text, names in either script, and glossary terms, each clause named for matched_queries."""
+        clauses = [
+            {
+                "simple_query_string": {
+                    "query": text,
+                    "fields": self.text_fields,
+                    "default_operator": "and",
+                    # Quotes make phrases; nothing else is syntax, so nothing fails.
+                    "flags": "PHRASE|WHITESPACE|PRECEDENCE",
+                    "_name": "text",
+                }
+            }
+        ]
+        words = transliteration.words(text)
+        if words and '"' not in text:
+            # Every word must match, each in one of three ways: as text, with a typo, or as a
+            # name written in the other script.
+            per_word = []
+            for word, keys in zip(words, _word_keys(words, transliteration.query_keys), strict=True):
+                alternatives = [
+                    {"multi_match": {"query": word, "fields": self.text_fields, "operator": "and", "_name": "word"}},
+                    {
+                        "multi_match": {
+                            "query": word,
+                            "fields": self.fuzzy_fields,
+                            "fuzziness": "AUTO",
+                            "prefix_length": 1,
+                            "max_expansions": 20,
+                            "boost": 0.5,
+                            "_name": "typo",
+                        }
+                    },
+                ]
+                if keys:
+                    alternatives.append({"terms": {"translit": keys, "boost": 2, "_name": "name"}})
+                per_word.append({"bool": {"should": alternatives, "minimum_should_match": 1}})
+            clauses.append({"bool": {"must": per_word, "_name": "words", "boost": 0.5}})
+        if self.glossary:
+            from search.glossary import expansions
+
+            for term in expansions(text):
+                clauses.append(
+                    {
+                        "multi_match": {
+                            "query": term,
+                            "type": "phrase",
+                            "fields": self.text_fields,
+                            "boost": settings.MEMORIA_SEARCH_GLOSSARY_BOOST,
+                            "_name": "glossary",
+                        }
+                    }
+                )
+        return {"bool": {"should": clauses, "minimum_should_match": 1}}
 
     @staticmethod
-    def _filters(form, language):
-        data = form.cleaned_data if form is not None and form.is_bound and form.is_valid() else {}
+    def _filters(data, language):
         filters = []
         if language:
             filters.append({"term": {"language": language}})
         if data.get("type"):
             filters.append({"term": {"type": data["type"]}})
         if data.get("city"):
-            filters.append({"term": {"city": data["city"].slug}})
+            city = data["city"].slug
+            filters.append({"bool": {"should": [{"term": {"city": city}}, {"term": {"partner_cities": city}}]}})
         if data.get("theme"):
             filters.append({"term": {"themes": data["theme"]}})
+        if data.get("tag"):
+            filters.append({"term": {"tags": data["tag"]}})
+        if data.get("has_media"):
+            filters.append({"term": {"has_media": True}})
+        if data.get("bbox"):
+            west, south, east, north = data["bbox"]
+            filters.append(
+                {
+                    "geo_bounding_box": {
+                        "location": {
+                            "top_left": {"lat": north, "lon": west},
+                            "bottom_right": {"lat": south, "lon": east},
+                        }
+                    }
+                }
+            )
         years = {}
         if data.get("date_from"):
             years["gte"] = f"{data['date_from']:04d}-01-01"
@@ -181,22 +360,34 @@ class ElasticsearchSearch:
         return filters
 
     @staticmethod
-    def _hits(response, text):
+    def _hits(response, text, reader_language):
         found = response["hits"]["hits"]
-        ids = [int(hit["_id"]) for hit in found]
-        entries = {entry.pk: entry for entry in with_card_relations(EntryPage.objects.filter(pk__in=ids).specific())}
-        hits = []
+        heads = []
         for hit in found:
-            entry = entries.get(int(hit["_id"]))
+            versions = hit.get("inner_hits", {}).get("versions", {}).get("hits", {}).get("hits") or [hit]
+            heads.append((versions[0], hit))
+        ids = [int(version["_id"]) for version, _hit in heads]
+        entries = {entry.pk: entry for entry in with_card_relations(EntryPage.objects.filter(pk__in=ids).specific())}
+        translations = _translations(entries.values())
+        hits = []
+        for version, hit in heads:
+            entry = entries.get(int(version["_id"]))
             if entry is None:
                 continue  # deleted since it was indexed; the outbox will remove it
-            fragments = [
-                fragment
-                for field in sorted(hit.get("highlight", {}), key=_body_first)
-                for fragment in hit["highlight"][field]
-            ]
+            highlights = version.get("highlight") or hit.get("highlight") or {}
+            fragments = [fragment for field in sorted(highlights, key=_body_first) for fragment in highlights[field]]
             snippet = mark_safe(fragments[0]) if fragments else highlight(_snippet_source(entry), text)  # noqa: S308 -- encoder "html"
-            hits.append(SearchHit(entry, snippet, hit.get("_score")))
+            matched = set(hit.get("matched_queries") or ()) | set(version.get("matched_queries") or ())
+            hits.append(
+                SearchHit(
+                    entry,
+                    snippet,
+                    hit.get("_score"),
+                    translations=translations.get(entry.pk, []),
+                    matched_text=bool(matched - {"vector"}),
+                    matched=matched,
+                )
+            )
         return hits
 
     def _facets(self, response):
@@ -204,12 +395,74 @@ class ElasticsearchSearch:
             name: [
                 {
                     "value": bucket["key_as_string"] if "key_as_string" in bucket else bucket["key"],
-                    "count": bucket["doc_count"],
+                    "count": bucket["groups"]["value"],
                 }
                 for bucket in response["aggregations"][name]["buckets"]
             ]
             for name in self.facet_fields
         }
+
+
+# The clauses that match the query's words as written (or a name's other script, or a glossary term).
+EXACT_CLAUSES = {"text", "word", "name", "glossary"}
+
+HIGHLIGHT = {
+    "encoder": "html",
+    "pre_tags": ["<mark>"],
+    "post_tags": ["</mark>"],
+    "fields": {"body.*": {"fragment_size": 200, "number_of_fragments": 1}, "summary.*": {}, "title.*": {}},
+    "require_field_match": False,
+}
+
+
+def _cleaned(form):
+    return form.cleaned_data if form is not None and form.is_bound and form.is_valid() else {}
+
+
+def _groups(response):
+    return response["aggregations"]["groups"]["value"]
+
+
+def _word_keys(words, query_keys):
+    keys = []
+    for word in words:
+        alternatives = query_keys(word)
+        keys.append(sorted({key for each in alternatives for key in each}))
+    return keys
+
+
+def query_vector(text):
+    from search.embeddings import get_embedding_model
+
+    return [float(value) for value in get_embedding_model().embed_queries([text])[0]]
+
+
+def did_you_mean(text, response):
+    """The query with each unknown word replaced by the index's most frequent near spelling, or None."""
+    options = {
+        entry["text"].lower(): entry["options"][0]["text"]
+        for entry in response.get("suggest", {}).get("did_you_mean", [])
+        if entry["options"]
+    }
+    if not options:
+        return None
+    corrected = " ".join(options.get(word.lower(), word) for word in text.split())
+    return corrected if corrected.lower() != text.lower() else None
+
+
+def _translations(entries):
+    """The other public language versions of each entry, by entry id, in one query."""
+    entries = list(entries)
+    keys = {entry.translation_key for entry in entries}
+    ids = {entry.pk for entry in entries}
+    others = {}
+    if keys:
+        for version in visible_entries().filter(translation_key__in=keys).exclude(pk__in=ids).select_related("locale"):
+            others.setdefault(version.translation_key, []).append(version)
+    return {
+        entry.pk: sorted(others.get(entry.translation_key, []), key=lambda page: page.locale.language_code)
+        for entry in entries
+    }
 
 
 def _body_first(field_name):
@@ -230,18 +483,98 @@ def get_search_engine():
     return ElasticsearchSearch() if search_enabled() else DatabaseSearch()
 
 
-def search_entries(text, form, language=None, page_number=1, page_size=20):
-    """Search with the configured engine; if Elasticsearch fails, the database answers, with a note."""
+def search_entries(text, form, language=None, page_number=1, page_size=20, reader_language=None):
+    """Search with the configured engine; if Elasticsearch fails, the database answers, with a note.
+
+    reader_language: the interface's language; its versions of entries come first.
+    """
     text = clean_query_text(text)
     engine = get_search_engine()
     try:
-        return engine.search(text, form, language, page_number, page_size)
+        return engine.search(text, form, language, page_number, page_size, reader_language=reader_language)
     except (TransportError, ApiError) as error:
         if isinstance(engine, DatabaseSearch):
             raise
         logger.warning("Elasticsearch unavailable, answering from the database: %s", error)
-        results = DatabaseSearch().search(text, form, language, page_number, page_size)
+        results = DatabaseSearch().search(text, form, language, page_number, page_size, reader_language)
         results.notes.append(
             gettext("The full-text search is unavailable at the moment; these results come from a simpler search.")
         )
         return results
+
+
+@dataclass
+class Suggestion:
+    text: str
+    url: str
+    type: str
+    language: str
+
+
+MAX_SUGGESTIONS = 8
+
+
+def suggest_entries(prefix, language=None, reader_language=None, limit=MAX_SUGGESTIONS):
+    """Entry titles for what has been typed so far; the reader's language first.
+
+    Elasticsearch: the completion field (title, and the title from each of its words on, so
+    "Grünebaum" finds "Stolperstein für … Grünebaum"; fuzzy, so a typo still suggests). The
+    database: Wagtail's autocomplete. The index holds only public entries; the database query
+    starts from visible_entries, so neither suggests a draft or a private page.
+    """
+    prefix = clean_query_text(prefix)[:100]
+    if len(prefix) < 2:
+        return []
+    from search.client import search_enabled
+
+    if search_enabled():
+        try:
+            return _suggest_from_index(prefix, language, reader_language, limit)
+        except (TransportError, ApiError) as error:
+            logger.warning("Elasticsearch unavailable, suggesting from the database: %s", error)
+    return _suggest_from_database(prefix, language, limit)
+
+
+def _suggest_from_index(prefix, language, reader_language, limit):
+    from search.client import get_client, index_alias
+
+    response = get_client().search(
+        index=index_alias(),
+        size=0,
+        source=["title", "url", "type", "language", "translation_key"],
+        suggest={
+            "titles": {
+                "prefix": prefix,
+                "completion": {
+                    "field": "suggest",
+                    # Fetch more than shown: one entry's versions and the other language are dropped below.
+                    "size": limit * 4,
+                    "skip_duplicates": True,
+                    "fuzzy": {"fuzziness": "AUTO", "min_length": 4, "prefix_length": 2},
+                },
+            }
+        },
+    )
+    options = [option["_source"] for option in response["suggest"]["titles"][0]["options"]]
+    if language:
+        options = [option for option in options if option["language"] == language]
+    # Stable sort: the completion's order within each language.
+    options.sort(key=lambda option: option["language"] != reader_language)
+    seen, suggestions = set(), []
+    for option in options:
+        if option["translation_key"] in seen:
+            continue
+        seen.add(option["translation_key"])
+        suggestions.append(Suggestion(option["title"], option["url"], option["type"], option["language"]))
+    return suggestions[:limit]
+
+
+def _suggest_from_database(prefix, language, limit):
+    entries = visible_entries()
+    if language:
+        entries = entries.filter(locale__language_code=language)
+    pages = entries.specific().autocomplete(prefix)[:limit]
+    return [
+        Suggestion(page.title, page.url, page.entry_type, page.locale.language_code)
+        for page in with_card_relations(pages)
+    ]

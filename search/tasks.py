@@ -1,5 +1,6 @@
 import logging
 
+from django.db import DatabaseError
 from django_tasks import task
 
 from search.indexing import IndexUnavailable, drain
@@ -14,4 +15,8 @@ def drain_outbox():
         return drain(max_batches=10)
     except IndexUnavailable as error:
         logger.warning("Search index not updated now, will retry: %s", error)
-        return None
+    except DatabaseError as error:
+        # SQLite's "database is locked" while the worker drains: its transaction was rolled back,
+        # the rows are still due, and the worker pushes them.
+        logger.warning("Search index not updated now (database busy), the worker will: %s", error)
+    return None

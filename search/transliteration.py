@@ -375,6 +375,11 @@ def _word_keys(word):
     return tuple(key for key in keys if key)
 
 
+def words(text: str) -> list[str]:
+    """The words of `text` as this module reads them (an apostrophe inside a word keeps it whole)."""
+    return _words(text)
+
+
 def _words(text):
     # Composed first: iuliia and some keyboards write ž as z and a combining caron, which would
     # split the word; marks with no composed letter (ALA-LC's tie bars in t͡s) go.

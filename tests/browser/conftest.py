@@ -38,8 +38,16 @@ def _missing(message):
     pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser():
+    """Chromium for one test.
+
+    While Playwright's event loop runs, Django's connections are local to the async context, not
+    to the thread: with a browser for the whole module, a transactional test's setup sees a
+    connection without the serialized contents, and a second test finds no locales after the
+    first one's flush. Started after the database fixtures and stopped before their teardown,
+    the browser leaves the serialized rollback to the thread's own connection.
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -61,3 +61,17 @@ def es_create_index(es_client, es_index_prefix):
     yield create
     for name in created:
         es_client.indices.delete(index=name, ignore_unavailable=True)
+
+
+@pytest.fixture
+def search_index(settings, es_url, es_client, es_index_prefix):
+    """Elasticsearch switched on, with an alias of this test's own (Django tests only)."""
+    from search import client as search_client
+
+    settings.ELASTICSEARCH_URL = es_url
+    settings.MEMORIA_SEARCH_INDEX = f"{es_index_prefix}entries-{uuid.uuid4().hex[:6]}"
+    search_client._clients.clear()
+    yield settings.MEMORIA_SEARCH_INDEX
+    for name in es_client.indices.get(index=settings.MEMORIA_SEARCH_INDEX + "*", allow_no_indices=True):
+        es_client.indices.delete(index=name, ignore_unavailable=True)
+    search_client._clients.clear()

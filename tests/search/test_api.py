@@ -352,7 +352,21 @@ def test_openapi_document(client):
     assert operation["summary"]
     assert operation["description"]
     parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
-    assert set(parameters) == {"q", "language", "type", "city", "theme", "date_from", "date_to", "page", "page_size"}
+    assert set(parameters) == {
+        "q",
+        "language",
+        "type",
+        "city",
+        "theme",
+        "tag",
+        "has_media",
+        "bbox",
+        "sort",
+        "date_from",
+        "date_to",
+        "page",
+        "page_size",
+    }
     assert all(parameter["in"] == "query" and parameter["description"] for parameter in parameters.values())
     assert parameters["page_size"]["schema"]["maximum"] == 100
     assert set(operation["responses"]) == {"200", "400"}
@@ -363,9 +377,13 @@ def test_openapi_document(client):
         "page_size",
         "results",
         "facets",
+        "suggestion",
         "notes",
         "backend",
     }
+    assert "translations" in schemas["Hit"]["properties"]
+    suggest = document["paths"]["/api/v1/suggest/"]["get"]
+    assert {parameter["name"] for parameter in suggest["parameters"]} == {"q", "language"}
     assert "<mark>" in schemas["Hit"]["properties"]["snippet"]["description"]
     assert set(schemas["ErrorResponse"]["properties"]) == {"detail", "errors"}
 

@@ -3,11 +3,16 @@
 import datetime
 import json
 import re
+from urllib.parse import quote
 
 import pytest
 import wagtail_factories
+from wagtail.models import Page, Site
+from wagtail.models import pages as wagtail_pages
+from wagtail.rich_text import RichText
 
 from archive.factories import (
+    ArchiveIndexPageFactory,
     CommemoratedPersonFactory,
     ImageFactory,
     InitiativePageFactory,
@@ -15,14 +20,16 @@ from archive.factories import (
     TestimonyPageFactory,
 )
 from archive.models import DatePrecision, EntryPage, TestimonyPage, Theme
-from search.documents import EntryDocument, create_index, index_template
+from search.documents import create_index, entry_sources, index_template
 
 pytestmark = pytest.mark.django_db
 
 
 def source(page):
     """The document as it is sent to Elasticsearch."""
-    return EntryDocument.from_entry(page).to_dict()
+    sources = entry_sources(EntryPage.objects.filter(pk=page.pk))
+    assert list(sources) == [page.pk]
+    return sources[page.pk]
 
 
 @pytest.fixture
@@ -40,6 +47,7 @@ def memorial_site(archive_de, vocabulary):
         latitude=49.14,
         longitude=9.22,
         external_id="hn-37",
+        first_published_at=datetime.datetime(2024, 5, 8, 10, 0, tzinfo=datetime.UTC),
     )
     page.themes.set(Theme.objects.filter(locale=page.locale, slug__in=["stolpersteine", "deportation"]))
     page.tags.add("Riga")
@@ -50,10 +58,8 @@ def memorial_site(archive_de, vocabulary):
 
 
 def test_memorial_site_document(memorial_site, vocabulary):
-    document = EntryDocument.from_entry(memorial_site)
-    data = document.to_dict()
+    data = source(memorial_site)
 
-    assert document.meta.id == memorial_site.pk
     assert data["page_id"] == memorial_site.pk
     assert data["type"] == "memorial_site"
     assert data["language"] == "de"
@@ -74,15 +80,45 @@ def test_memorial_site_document(memorial_site, vocabulary):
     assert data["display_date_ru"] == "Ноябрь 1941 г."
     assert data["location"] == {"lat": 49.14, "lon": 9.22}
     assert data["has_media"] is False
-    assert data["suggest"] == {"input": ["Stolpersteine Achtungstraße 37"]}
+    # Completed from the title's start, from each later word, and from the names.
+    assert data["suggest"] == {
+        "input": ["Stolpersteine Achtungstraße 37", "Achtungstraße 37", "Adolf Kahn", "Emma Kahn"]
+    }
+    # The names as transliteration keys: a Cyrillic "Кан" finds them.
+    assert set(data["translit"]) >= {"kan"}
     assert data["translation_key"] == str(memorial_site.translation_key)
     assert data["url"] == memorial_site.url
     assert data["external_id"] == "hn-37"
+    assert data["published_at"] == datetime.datetime(2024, 5, 8, 10, 0, tzinfo=datetime.UTC)
+    assert set(data) == {
+        *("title", "summary", "body", "people", "place", "language", "type", "city", "city_names", "themes"),
+        *("tags", "decade", "date", "date_precision", "display_date_de", "display_date_ru", "has_media"),
+        *("location", "suggest", "translit", "translation_key", "url", "external_id", "page_id", "published_at"),
+    }
 
 
-def test_a_generic_entry_page_gives_the_specific_document(memorial_site):
-    generic = EntryPage.objects.get(pk=memorial_site.pk)
-    assert source(generic)["people"] == ["Adolf Kahn", "Emma Kahn"]
+def test_documents_take_a_fixed_number_of_queries(archive_de, vocabulary, django_assert_num_queries):
+    def entries(number):
+        for _ in range(number):
+            site = MemorialSitePageFactory(parent=archive_de, city=vocabulary["heilbronn"])
+            site.tags.add("Riga")
+            site.save()
+            CommemoratedPersonFactory(site=site)
+            initiative = InitiativePageFactory(parent=archive_de)
+            initiative.partner_cities.set([vocabulary["suhl"]])
+            initiative.themes.set(Theme.objects.filter(locale=initiative.locale)[:2])
+            initiative.save()
+            TestimonyPageFactory(parent=archive_de)
+        return EntryPage.objects.all()
+
+    entry_sources(entries(1))  # the site root paths are cached from here on
+    # The pages, then themes, tags, people and partner cities: one query each, for 3 entries or 15.
+    few = entries(0)
+    with django_assert_num_queries(5):
+        assert len(entry_sources(few)) == 3
+    more = entries(4)
+    with django_assert_num_queries(5):
+        assert len(entry_sources(more)) == 15
 
 
 def test_image_counts_as_media(memorial_site):
@@ -187,6 +223,80 @@ def test_entry_without_date_city_or_summary(archive_de):
     assert "city_names" not in data
 
 
+def test_body_text_of_every_block_type_is_the_pages_body_text(archive_de):
+    image, document = ImageFactory(), wagtail_factories.DocumentFactory()
+    page = InitiativePageFactory(
+        parent=archive_de,
+        organisers="",
+        body=[
+            ("heading", "Die Familie Kahn"),
+            ("paragraph", RichText("<p>Erste <b>Zeile</b><br/>zweite &amp; letzte.</p><ul><li>Punkt</li></ul>")),
+            ("image", {"image": image, "caption": "Bildunterschrift", "credit": "Archiv"}),
+            ("quote", {"text": "Niemand ist vergessen.", "attribution": "Olga Bergholz"}),
+            ("document", {"document": document, "title": "Scan"}),
+            ("paragraph", RichText("")),
+        ],
+    )
+    page = EntryPage.objects.get(pk=page.pk)
+
+    assert source(page)["body"] == page.body_text
+    assert page.body_text.startswith("Die Familie Kahn\n\nErste Zeile\nzweite & letzte.")
+    assert page.body_text.endswith("Niemand ist vergessen.")
+
+
+# The URL: page.url, computed from the url_path without a page instance
+
+
+def assert_url_is_page_url(page):
+    url = Page.objects.get(pk=page.pk).url
+    assert source(page).get("url") == url
+    return url
+
+
+def test_url_of_german_russian_and_nested_entries(archive_de, archive_ru, vocabulary):
+    german = MemorialSitePageFactory(parent=archive_de, slug="achtungstrasse-37")
+    russian = MemorialSitePageFactory(parent=archive_ru, slug="памятник-героям")
+    section = ArchiveIndexPageFactory(parent=archive_ru, slug="kaluga", city=vocabulary["kaluga"])
+    nested = InitiativePageFactory(parent=section, slug="vakhta-pamyati")
+
+    assert assert_url_is_page_url(german) == "/de/archiv/achtungstrasse-37/"
+    assert assert_url_is_page_url(russian) == "/ru/arkhiv/" + quote("памятник-героям") + "/"
+    assert assert_url_is_page_url(nested) == "/ru/arkhiv/kaluga/vakhta-pamyati/"
+    # One call for all of them, as a rebuild's chunk: each parent is reversed once, every URL still right.
+    urls = {page_id: document["url"] for page_id, document in entry_sources(EntryPage.objects.all()).items()}
+    assert urls == {page.pk: Page.objects.get(pk=page.pk).url for page in (german, russian, nested)}
+
+
+def test_url_with_several_sites_is_absolute(archive_de):
+    Site.clear_site_root_paths_cache()
+    other_root = Page.get_first_root_node().add_child(instance=Page(title="Andere Seite", slug="andere"))
+    Site.objects.create(hostname="andere.example", port=443, root_page=other_root)
+    other_archive = ArchiveIndexPageFactory(parent=other_root, slug="archiv")
+    try:
+        here = MemorialSitePageFactory(parent=archive_de, slug="hier")
+        there = MemorialSitePageFactory(parent=other_archive, slug="dort")
+
+        assert assert_url_is_page_url(here).endswith("/de/archiv/hier/")
+        assert assert_url_is_page_url(there) == "https://andere.example/de/archiv/dort/"
+    finally:
+        Site.clear_site_root_paths_cache()  # the cache outlives this test's transaction
+
+
+def test_url_of_an_entry_outside_every_site_is_left_out(db):
+    outside = ArchiveIndexPageFactory(parent=Page.get_first_root_node(), slug="ausserhalb")
+    page = MemorialSitePageFactory(parent=outside)
+
+    assert Page.objects.get(pk=page.pk).url is None
+    assert "url" not in source(page)
+
+
+def test_url_without_appended_slash(archive_de, monkeypatch):
+    # Wagtail reads the setting once, when it is imported.
+    monkeypatch.setattr(wagtail_pages, "WAGTAIL_APPEND_SLASH", False)
+    page = MemorialSitePageFactory(parent=archive_de, slug="ohne-schraegstrich")
+    assert assert_url_is_page_url(page) == "/de/archiv/ohne-schraegstrich"
+
+
 # The index itself
 
 
@@ -268,11 +378,10 @@ def test_indexed_documents_are_found_in_their_language(es_client, entry_index, a
         text="Школьники ухаживают за могилами военнопленных и хранят память о погибших.",
         city=vocabulary["kaluga"],
     )
-    unrelated = MemorialSitePageFactory(parent=archive_de, title="Mahnmal am Bahnhof", text="Ein Denkmal.")
+    MemorialSitePageFactory(parent=archive_de, title="Mahnmal am Bahnhof", text="Ein Denkmal.")
     name = entry_index("entries", replicas=0)
-    for page in (german, russian, unrelated):
-        document = EntryDocument.from_entry(page)
-        es_client.index(index=name, id=document.meta.id, document=document.to_dict())
+    for page_id, document in entry_sources(EntryPage.objects.all()).items():
+        es_client.index(index=name, id=page_id, document=document)
     es_client.indices.refresh(index=name)
 
     def found(field, query):

@@ -13,6 +13,7 @@ from archive.listing import visible_entries
 from archive.models import EntryPage
 from search import client as search_client
 from search import indexing
+from search.documents import entry_sources
 from search.models import IndexOutbox
 from search.service import search_entries
 from search.views import SearchForm
@@ -66,6 +67,29 @@ def test_privacy_drafts_private_embargoed_and_unconsented_are_never_indexed(sear
     results = found("Quendel")
     assert results.backend == "elasticsearch"
     assert [hit.entry.pk for hit in results.hits] == [public.pk]
+
+
+def test_actions_index_the_public_entries_with_the_builders_documents_and_delete_the_rest(archive_de):
+    public = MemorialSitePageFactory(parent=archive_de, title="Öffentlich")
+    draft = MemorialSitePageFactory(parent=archive_de, live=False)
+    private = InitiativePageFactory(parent=archive_de)
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    embargoed = MemorialSitePageFactory(
+        parent=archive_de, live=False, go_live_at=timezone.now() + datetime.timedelta(days=30)
+    )
+    unconsented = TestimonyPageFactory(parent=archive_de, consent="not_recorded")
+    pages = [public, draft, private, embargoed, unconsented]
+
+    actions = list(indexing.actions_for({page.pk: 7 for page in pages}, "entries"))
+
+    assert {action["_id"]: action["_op_type"] for action in actions} == {
+        public.pk: "index",
+        **{page.pk: "delete" for page in pages[1:]},
+    }
+    assert all(action["version"] == 7 and action["version_type"] == "external_gte" for action in actions)
+    (index,) = (action for action in actions if action["_op_type"] == "index")
+    assert index["_source"] == entry_sources(EntryPage.objects.filter(pk=public.pk))[public.pk]
+    assert index["_source"]["title"] == "Öffentlich"
 
 
 def test_unpublishing_restricting_deleting_and_withdrawn_consent_remove_the_entry(search_index, es_client, archive_de):
@@ -158,6 +182,30 @@ def test_publishing_pushes_after_commit(search_index, es_client, archive_de, dja
     assert not IndexOutbox.objects.filter(processed_at=None).exists()
 
 
+def test_a_publish_is_searchable_at_once_an_import_at_the_next_refresh(
+    search_index, es_client, archive_de, django_capture_on_commit_callbacks, monkeypatch
+):
+    indexing.rebuild()
+    # No periodic refresh: only the push itself can make a document searchable.
+    es_client.indices.put_settings(index=search_index, settings={"index": {"refresh_interval": "-1"}})
+
+    def searchable(word):
+        hits = es_client.search(index=search_index, query={"match": {"title.folded": word}})["hits"]["hits"]
+        return {int(hit["_id"]) for hit in hits}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published = InitiativePageFactory(parent=archive_de, title="Sofort gefunden")
+    assert searchable("gefunden") == {published.pk}
+
+    monkeypatch.setattr(indexing, "REFRESH_AT_ONCE", 2)
+    imported = [MemorialSitePageFactory(parent=archive_de, title=f"Eingelesen {n}") for n in range(3)]
+    indexing.drain()
+    assert not IndexOutbox.objects.filter(processed_at=None).exists()
+    assert searchable("eingelesen") == set()  # pushed, not yet refreshed
+    es_client.indices.refresh(index=search_index)
+    assert searchable("eingelesen") == {entry.pk for entry in imported}
+
+
 def test_facets_filters_and_highlighting(search_index, es_client, archive_de, archive_ru, vocabulary):
     MemorialSitePageFactory(
         parent=archive_de,
@@ -209,6 +257,30 @@ def test_search_page_falls_back_to_the_database_with_a_visible_note(search_index
     assert response.context["results"].backend == "database"
     assert [hit.entry.title for hit in response.context["results"].hits] == ["Stolperstein Ausweich"]
     assert 'class="notice"' in response.content.decode()
+
+
+def test_rebuild_leaves_the_new_index_as_a_live_one(search_index, es_client, archive_de):
+    MemorialSitePageFactory(parent=archive_de)
+    report = indexing.rebuild()
+    settings_of_index = es_client.indices.get_settings(index=report.index)[report.index]["settings"]["index"]
+    # The bulk-load settings are undone: the default refresh interval and a translog synced per request.
+    assert "refresh_interval" not in settings_of_index
+    assert "durability" not in settings_of_index.get("translog", {})
+    assert report.documents == 1
+
+
+def test_a_failed_rebuild_leaves_no_index_behind(search_index, es_client, archive_de, monkeypatch):
+    MemorialSitePageFactory(parent=archive_de)
+    indexing.rebuild()
+    live = set(es_client.indices.get(index=search_index + "*"))
+
+    def fail(client, actions):
+        raise helpers.BulkIndexError("1 document(s) failed to index.", [{"index": {"status": 400}}])
+
+    monkeypatch.setattr(indexing, "_send", fail)
+    with pytest.raises(helpers.BulkIndexError):
+        indexing.rebuild()
+    assert set(es_client.indices.get(index=search_index + "*")) == live  # the live index still answers
 
 
 def test_status_reports_counts_and_backlog(search_index, archive_de):
@@ -266,3 +338,43 @@ def test_no_index_yet_means_the_changes_wait(search_index, es_client, archive_de
     assert IndexOutbox.objects.filter(page_id=entry.pk, processed_at=None).exists()
     indexing.rebuild()
     assert set(indexed(es_client, search_index)) == {entry.pk}
+
+
+def test_the_worker_survives_a_database_error(search_index, es_client, archive_de, monkeypatch):
+    """SQLite's "database is locked" at the outbox update of a drain: the worker backs off and drains again."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    from search.management.commands import search_index as command
+
+    indexing.rebuild()
+    entry = MemorialSitePageFactory(parent=archive_de, title="Nach der Sperre")
+    update, injected = QuerySet.update, []
+
+    def update_once_locked(queryset, **fields):
+        if queryset.model is IndexOutbox and not injected:
+            injected.append(fields)
+            raise OperationalError("database is locked")
+        return update(queryset, **fields)
+
+    monkeypatch.setattr(QuerySet, "update", update_once_locked)
+    pauses = []
+
+    def sleep(seconds):
+        pauses.append(seconds)
+        if not IndexOutbox.objects.filter(processed_at=None).exists() or len(pauses) > 5:
+            raise KeyboardInterrupt  # how the worker is stopped
+
+    monkeypatch.setattr(command.time, "sleep", sleep)
+    out, err = StringIO(), StringIO()
+    call_command("search_index", "work", "--interval", "0.5", stdout=out, stderr=err)
+
+    assert [set(fields) for fields in injected] == [{"processed_at"}]  # the drain's own update failed
+    assert "Database error, retrying in 1.0 s: database is locked" in err.getvalue()
+    assert pauses == [1.0, 0.5]  # a longer pause after the error, then the interval again
+    assert "Stopped." in out.getvalue()
+    assert not IndexOutbox.objects.filter(processed_at=None).exists()
+    assert indexed(es_client, search_index)[entry.pk] == "Nach der Sperre"

@@ -1,8 +1,17 @@
 import datetime
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import wagtail_factories
+from django.core.paginator import Paginator
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
-from archive.factories import InitiativePageFactory, MemorialSitePageFactory, TestimonyPageFactory
+from archive.factories import ImageFactory, InitiativePageFactory, MemorialSitePageFactory, TestimonyPageFactory
+from search.service import SearchHit, SearchResults, search_entries
+from search.views import SearchForm
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +42,11 @@ def entries(archive_de, archive_ru, vocabulary):
 
 def titles(response):
     return [hit.entry.title for hit in response.context["results"].hits]
+
+
+def gettext_in(language, message):
+    with translation.override(language):
+        return translation.gettext(message)
 
 
 def test_search_finds_live_entries_of_both_languages_from_either_interface(client, entries):
@@ -93,3 +107,323 @@ def test_search_page_query_count_does_not_grow_with_the_results(
     with django_assert_max_num_queries(len(few)):
         response = client.get("/de/search/", {"q": "Quitte"})
     assert response.context["results"].count == 15
+
+
+# The page's filters, facets, map and suggestions (issue "Either language, either script")
+
+
+@pytest.fixture
+def places(archive_de, archive_ru, vocabulary):
+    """Entries with and without tags, media and coordinates, in both languages and decades apart."""
+    heilbronn = MemorialSitePageFactory(
+        parent=archive_de,
+        title="Stolperstein Heilbronn",
+        text="Ein Stein für die Familie Kahn.",
+        city=vocabulary["heilbronn"],
+        date=datetime.date(1941, 12, 1),
+        latitude=49.14,
+        longitude=9.22,
+        image=ImageFactory(),
+    )
+    heilbronn.tags.add("Familie")
+    heilbronn.save()
+    kaluga = MemorialSitePageFactory(
+        parent=archive_ru,
+        title="Мемориал в Калуге",
+        inscription="",
+        text="Камень в память о семье Кан.",
+        city=vocabulary["kaluga"],
+        date=datetime.date(1975, 5, 9),
+        latitude=54.51,
+        longitude=36.26,
+    )
+    chukotka = MemorialSitePageFactory(
+        parent=archive_ru,
+        title="Памятник на Чукотке",
+        inscription="",
+        text="Памятник у линии перемены дат.",
+        date=datetime.date(1985, 5, 9),
+        latitude=65.7,
+        longitude=-179.5,
+    )
+    testimony = TestimonyPageFactory(
+        parent=archive_ru,
+        title="Воспоминания о семье Кан",
+        text="Рассказ о семье Кан.",
+        date=datetime.date(1995, 1, 1),
+        media=wagtail_factories.DocumentFactory(),
+    )
+    initiative = InitiativePageFactory(
+        parent=archive_de,
+        title="Jugendaustausch Kahn",
+        text="Schüler erinnern an die Familie Kahn.",
+        date=datetime.date(2010, 6, 1),
+    )
+    initiative.tags.add("Jugend")
+    initiative.save()
+    return {
+        "heilbronn": heilbronn,
+        "kaluga": kaluga,
+        "chukotka": chukotka,
+        "testimony": testimony,
+        "initiative": initiative,
+    }
+
+
+def test_tag_filter(client, places):
+    assert titles(client.get("/de/search/", {"q": "", "tag": "Familie"})) == ["Stolperstein Heilbronn"]
+    assert titles(client.get("/de/search/", {"q": "Kahn", "tag": "Jugend"})) == ["Jugendaustausch Kahn"]
+    assert titles(client.get("/de/search/", {"q": "", "tag": "Nirgends"})) == []
+
+
+def test_has_media_filter_means_an_image_or_a_recording(client, places):
+    found = titles(client.get("/de/search/", {"q": "", "has_media": "on"}))
+    assert sorted(found) == sorted(["Stolperstein Heilbronn", "Воспоминания о семье Кан"])
+    # Unchecked, the box filters nothing.
+    assert len(titles(client.get("/de/search/", {"q": ""}))) == 5
+
+
+def test_bbox_filter(client, places):
+    assert titles(client.get("/de/search/", {"q": "", "bbox": "8,48,10,50"})) == ["Stolperstein Heilbronn"]
+    assert titles(client.get("/de/search/", {"q": "", "bbox": "30.5,50,40,60"})) == ["Мемориал в Калуге"]
+    # West beyond east: the box crosses the 180th meridian.
+    assert titles(client.get("/de/search/", {"q": "", "bbox": "170,60,-170,70"})) == ["Памятник на Чукотке"]
+    # Entries without coordinates are never inside a box.
+    assert titles(client.get("/de/search/", {"q": "", "bbox": "-180,-90,180,90"})) == [
+        "Памятник на Чукотке",
+        "Мемориал в Калуге",
+        "Stolperstein Heilbronn",
+    ]
+
+
+def test_sort(client, places):
+    newest = titles(client.get("/de/search/", {"q": "", "sort": "newest"}))
+    oldest = titles(client.get("/de/search/", {"q": "", "sort": "oldest"}))
+    assert newest[0] == "Jugendaustausch Kahn"
+    assert oldest == list(reversed(newest))
+    # With words: the same order among what the words find ("Kahn" finds "Кан" as a name, too).
+    assert titles(client.get("/de/search/", {"q": "Kahn", "sort": "oldest"})) == [
+        "Stolperstein Heilbronn",
+        "Воспоминания о семье Кан",
+        "Jugendaustausch Kahn",
+    ]
+
+
+@pytest.mark.parametrize(
+    "bbox",
+    ["1,2,3", "a,b,c,d", "0,10,5,5", "200,0,210,5", "0,-95,5,5", "nan,0,1,1", "1,2,3,4,5", "x" * 5000],
+    ids=["three", "words", "south-above-north", "longitude", "latitude", "nan", "five", "long"],
+)
+def test_a_bad_map_area_is_an_error_on_the_page_not_a_500(client, places, bbox):
+    response = client.get("/de/search/", {"q": "", "tag": "Familie", "bbox": bbox})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "bbox" in form.errors
+    html = response.content.decode()
+    assert 'class="form-errors" role="alert"' in html
+    assert str(form.errors["bbox"][0]) in html.replace("&#x27;", "'")
+    # The summary offers the same search without the map area, the other filters kept.
+    remove = [url for _label, _messages, url in response.context["form_errors"]][0]
+    assert "bbox" not in remove
+    assert "tag=Familie" in remove
+
+
+def test_clean_bbox_returns_floats_west_south_east_north():
+    form = SearchForm({"bbox": " 9.1, 49, 9.3 ,49.2 "})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["bbox"] == (9.1, 49.0, 9.3, 49.2)
+    form = SearchForm({"bbox": ""})
+    assert form.is_valid()
+    assert form.cleaned_data["bbox"] is None
+
+
+def test_the_view_asks_for_the_readers_language_first(client, places, monkeypatch):
+    calls = []
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return search_entries(*args, **kwargs)
+
+    monkeypatch.setattr("search.views.search_entries", spy)
+    client.get("/ru/search/", {"q": "Кан"})
+    assert calls[-1]["reader_language"] == "ru"
+
+
+def test_active_filters_are_links_that_remove_one_filter_each(client, places):
+    response = client.get(
+        "/de/search/", {"q": "Kahn", "type": "memorial_site", "tag": "Familie", "bbox": "8,48,10,50", "page": "1"}
+    )
+    groups = [link.group for link in response.context["active_filters"]]
+    assert groups == [gettext_in("de", "Type"), gettext_in("de", "Tag"), gettext_in("de", "Map")]
+    by_url = {link.url: link for link in response.context["active_filters"]}
+    for url in by_url:
+        params = parse_qs(urlsplit(url).query)
+        assert params["q"] == ["Kahn"]
+        assert "page" not in params
+    removed = sorted(
+        next(name for name in ("type", "tag", "bbox") if name not in parse_qs(urlsplit(url).query)) for url in by_url
+    )
+    assert removed == ["bbox", "tag", "type"]
+    html = response.content.decode()
+    for url in by_url:
+        assert f'href="{escape(url)}"' in html
+
+
+def test_the_database_engine_shows_no_facets(client, places):
+    response = client.get("/de/search/", {"q": "Kahn"})
+    assert response.context["facet_groups"] == []
+    assert 'id="facets-heading"' not in response.content.decode()
+
+
+def facet_results(entry, suggestion=None, translations=()):
+    """Results as Elasticsearch would give them: facets, a suggestion, other language versions."""
+    paginator = Paginator([entry], 20)
+    return SearchResults(
+        query="Kahm",
+        hits=[SearchHit(entry, mark_safe("Familie <mark>Kahn</mark>"), 1.0, translations=list(translations))],
+        page=paginator.get_page(1),
+        count=1,
+        backend="elasticsearch",
+        facets={
+            "type": [{"value": "memorial_site", "count": 3}, {"value": "testimony", "count": 1}],
+            "city": [{"value": "heilbronn", "count": 2}],
+            "theme": [{"value": "deportation", "count": 2}],
+            "tag": [{"value": "Familie", "count": 2}],
+            "language": [{"value": "de", "count": 3}, {"value": "ru", "count": 1}],
+            "decade": [{"value": 1940, "count": 3}, {"value": 1970, "count": 1}],
+            "has_media": [{"value": "true", "count": 1}, {"value": "false", "count": 3}],
+        },
+        suggestion=suggestion,
+    )
+
+
+def facet_links(response):
+    return {group.name: {value.label: value for value in group.values} for group in response.context["facet_groups"]}
+
+
+def test_facets_are_labelled_in_the_readers_language_and_keep_the_other_filters(client, places, monkeypatch):
+    monkeypatch.setattr("search.views.search_entries", lambda *args, **kwargs: facet_results(places["heilbronn"]))
+    response = client.get("/de/search/", {"q": "Kahm", "language": "de", "sort": "oldest", "page": "2"})
+    facets = facet_links(response)
+    assert [group.name for group in response.context["facet_groups"]] == [
+        "type",
+        "language",
+        "city",
+        "theme",
+        "tag",
+        "decade",
+        "has_media",
+    ]
+    assert set(facets["type"]) == {"Gedenkorte", capfirst(gettext_in("de", "testimonies"))}
+    assert set(facets["city"]) == {"Heilbronn"}
+    assert set(facets["theme"]) == {"Deportation"}
+    assert set(facets["language"]) == {"Deutsch", "Russisch"}
+    assert set(facets["decade"]) == {"1940er Jahre", "1970er Jahre"}
+    # Only "with media" is a filter; "without" is no choice the form offers.
+    assert len(facets["has_media"]) == 1
+    assert facets["language"]["Deutsch"].active
+    assert not facets["language"]["Russisch"].active
+
+    def params(link):
+        return parse_qs(urlsplit(link.url).query)
+
+    for group in facets.values():
+        for link in group.values():
+            query = params(link)
+            assert query["q"] == ["Kahm"]
+            assert query["sort"] == ["oldest"]
+            assert "page" not in query
+    assert params(facets["type"]["Gedenkorte"])["type"] == ["memorial_site"]
+    assert params(facets["type"]["Gedenkorte"])["language"] == ["de"]
+    assert params(facets["city"]["Heilbronn"])["city"] == ["heilbronn"]
+    assert params(facets["theme"]["Deportation"])["theme"] == ["deportation"]
+    assert params(facets["tag"]["Familie"])["tag"] == ["Familie"]
+    assert params(facets["language"]["Russisch"])["language"] == ["ru"]
+    decade = params(facets["decade"]["1940er Jahre"])
+    assert (decade["date_from"], decade["date_to"]) == (["1940"], ["1949"])
+    assert params(next(iter(facets["has_media"].values())))["has_media"] == ["on"]
+
+    html = response.content.decode()
+    assert 'aria-labelledby="facets-heading"' in html
+    assert f'href="{escape(facets["city"]["Heilbronn"].url)}"' in html
+
+
+def test_russian_readers_see_russian_facet_labels(client, places, monkeypatch):
+    monkeypatch.setattr("search.views.search_entries", lambda *args, **kwargs: facet_results(places["heilbronn"]))
+    facets = facet_links(client.get("/ru/search/", {"q": "Kahm"}))
+    assert set(facets["city"]) == {"Хайльбронн"}
+    assert set(facets["theme"]) == {"Депортация"}
+    assert set(facets["language"]) == {"Немецкий", "Русский"}
+    assert set(facets["decade"]) == {"1940-е годы", "1970-е годы"}
+
+
+def test_did_you_mean_replaces_the_query_and_keeps_the_filters(client, places, monkeypatch):
+    monkeypatch.setattr(
+        "search.views.search_entries",
+        lambda *args, **kwargs: facet_results(places["heilbronn"], suggestion="Kahn"),
+    )
+    response = client.get("/de/search/", {"q": "Kahm", "type": "memorial_site", "page": "3"})
+    url = response.context["suggestion_url"]
+    query = parse_qs(urlsplit(url).query)
+    assert query["q"] == ["Kahn"]
+    assert query["type"] == ["memorial_site"]
+    assert "page" not in query
+    html = response.content.decode()
+    assert f'<a href="{escape(url)}">Kahn</a>' in html
+
+
+def test_no_suggestion_no_did_you_mean(client, places):
+    response = client.get("/de/search/", {"q": "Kahn"})
+    assert response.context["suggestion_url"] is None
+    assert 'class="search-suggestion"' not in response.content.decode()
+
+
+def test_a_result_links_its_other_language_version(client, archive_de, archive_ru):
+    german = MemorialSitePageFactory(parent=archive_de, title="Gedenkstein Kahn", text="Familie Kahn.")
+    russian = MemorialSitePageFactory(
+        parent=archive_ru,
+        title="Памятный камень Кан",
+        text="Семья Кан.",
+        translation_key=german.translation_key,
+    )
+    html = client.get("/de/search/", {"q": "Familie"}).content.decode()
+    assert (
+        f'<a href="{russian.url}" hreflang="ru">{gettext_in("de", "Also in Russian:")} '
+        f'<span lang="ru">Памятный камень Кан</span></a>'
+    ) in html
+    html = client.get("/ru/search/", {"q": "Семья"}).content.decode()
+    assert f'hreflang="de">{gettext_in("ru", "Also in German:")} <span lang="de">Gedenkstein Kahn</span></a>' in html
+
+
+def test_cards_mark_the_entrys_language_and_the_map_gets_the_located_results(client, places):
+    response = client.get("/de/search/", {"q": "", "sort": "oldest"})
+    html = response.content.decode()
+    assert '<h3 class="entry-card__title" lang="ru">' in html
+    assert '<h3 class="entry-card__title" lang="de">' in html
+    points = response.context["map_data"]["points"]
+    # Numbered as in the list; the testimony and the initiative have no coordinates.
+    assert [(point["number"], point["title"], point["language"]) for point in points] == [
+        (1, "Stolperstein Heilbronn", "de"),
+        (2, "Мемориал в Калуге", "ru"),
+        (3, "Памятник на Чукотке", "ru"),
+    ]
+    assert points[0]["url"] == places["heilbronn"].url
+    assert (points[0]["lat"], points[0]["lon"]) == (49.14, 9.22)
+    assert 'id="search-map-data"' in html
+
+
+def test_the_query_field_is_a_plain_search_field_until_the_script_makes_it_a_combobox(client, places):
+    response = client.get("/de/search/", {"q": "Kahn"})
+    html = response.content.decode()
+    assert '<input type="search" name="q" id="id_q"' in html
+    assert 'role="combobox"' not in html
+    assert response.context["suggest_settings"]["url"] == "/api/v1/suggest/"
+    announcements = response.context["suggest_settings"]["announcements"]
+    assert len(announcements) == 9  # none, and 1 to 8 suggestions
+
+
+def test_years_sort_and_media_are_labelled_fields(client, places):
+    html = client.get("/de/search/", {"q": "Kahn"}).content.decode()
+    for field_id in ("id_date_from", "id_date_to", "id_has_media", "id_tag", "id_sort"):
+        assert f'for="{field_id}"' in html
+        assert f'id="{field_id}"' in html

@@ -1,11 +1,16 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connections
 from tqdm import tqdm
 
 from archive.listing import visible_entries
 from search.client import search_enabled
-from search.indexing import IndexUnavailable, drain, index_exists, rebuild, status
+from search.embeddings import compute_missing, pages_missing_vectors
+from search.indexing import IndexUnavailable, drain, embed_missing, index_exists, rebuild, status
+
+# Seconds the worker waits at most after database errors in a row.
+MAX_DATABASE_BACKOFF = 30.0
 
 
 class Command(BaseCommand):
@@ -22,6 +27,14 @@ class Command(BaseCommand):
         getattr(self, f"handle_{action}")(**options)
 
     def handle_rebuild(self, keep_old, verbosity, **options):
+        # The vectors first, so a rebuild right after an import gives a complete index.
+        missing = pages_missing_vectors()
+        if missing:
+            bar = tqdm(total=len(missing), desc="Embedding", unit=" entries", disable=verbosity == 0, file=self.stderr)
+            try:
+                compute_missing(missing, progress=bar.update)
+            finally:
+                bar.close()
         bar = tqdm(
             total=visible_entries().count(), desc="Indexing", unit=" docs", disable=verbosity == 0, file=self.stderr
         )
@@ -63,17 +76,35 @@ class Command(BaseCommand):
 
     def handle_work(self, interval, verbosity, **options):
         self.stdout.write("Pushing the outbox; Ctrl-C to stop.")
+        failures = 0  # in a row, for the back-off
+        embed_everything = True
         try:
             while True:
+                wait = interval
                 try:
                     self.ensure_index(verbosity=verbosity)
+                    if embed_everything:
+                        # Once at start: entries imported or changed while no worker ran.
+                        embed_missing()
+                        embed_everything = False
                     totals = drain()
+                    # The entries just pushed with a new text get their vectors, then are pushed again.
+                    embed_missing(totals["pages"])
                 except IndexUnavailable as error:
                     # The outbox keeps every change; try again after the interval.
                     self.stderr.write(f"Elasticsearch unavailable: {error}")
+                except DatabaseError as error:
+                    # E.g. SQLite's "database is locked" when the site writes meanwhile. The batch's
+                    # transaction is rolled back, so its rows are still due (a push already made is
+                    # made again, with the same versions). A fresh connection, a growing pause, again.
+                    failures += 1
+                    wait = min(max(interval, 0.1) * 2**failures, MAX_DATABASE_BACKOFF)
+                    self.stderr.write(f"Database error, retrying in {wait:.1f} s: {error}")
+                    connections.close_all()
                 else:
+                    failures = 0
                     if totals["pushed"] and verbosity > 1:
                         self.stdout.write(f"pushed {totals['pushed']}")
-                time.sleep(interval)
+                time.sleep(wait)
         except KeyboardInterrupt:
             self.stdout.write("Stopped.")

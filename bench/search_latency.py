@@ -1,0 +1,358 @@
+"""Search latency on 100,000 entries: ours (hybrid, facets, highlighting, kNN) against Wagtail's backend.
+
+    .venv/bin/python bench/search_latency.py [--clients 10] [--rounds 3] [--skip-wagtail]
+
+The archive: the 100,000 entries that bench/search_index.py prepares (Berlin + generated
+bilingual entries; its cached SQLite database, built by `bench/search_index.py --prepare-only`
+when missing). Their vectors are computed once with the configured embedding model
+(search.embeddings.compute_missing, the code a rebuild runs) and the database with them is
+cached in .cache/bench/ (git-ignored); the embedding throughput is printed when they are
+computed.
+
+Measured, in one run, for the same fixed 50 queries (German, Russian, names in the other
+script, phrases, a typo):
+
+1. ours: search.service.search_entries, the code the page and the API run, on the Elasticsearch
+   engine: text clauses + kNN in one request, facets, highlighting, collapse of translations,
+   and the hits loaded from the database. Server time = the call's wall time in the process;
+   `took` = Elasticsearch's own time for the request.
+2. Wagtail's Elasticsearch backend (modelsearch elasticsearch8) on the same server, over the
+   same entries: `backend.search(query, EntryPage.objects.live())[:20]` plus a `type` facet
+   (`.facet()`), i.e. what a Wagtail site's search view does.
+
+Each at 1 client (sequential) and at --clients concurrent clients (separate processes, as a
+server's workers are), --rounds times over the 50 queries after one warm-up round: p50 and
+p95 in ms, and queries/s. Targets (ours): p95 <= 100 ms at 1 client, >= 30 queries/s at 10
+clients, on this 2-core machine.
+"""
+
+import argparse
+import multiprocessing
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE_DIR = ROOT / ".cache" / "bench"
+SOURCE_DB = CACHE_DIR / "search-index-100000-seed1941-v1.sqlite3"
+ALIAS = "bench-latency"
+WAGTAIL_BACKEND = "bench-latency-wagtail"
+WAGTAIL_PREFIX = "bench-latency-wagtail-"
+TARGET_P95_MS = 100
+TARGET_QPS = 30
+
+QUERIES = [
+    # German
+    "Stolperstein",
+    "Deportation nach Theresienstadt",
+    "Gedenken",
+    "Kriegsgefangene",
+    "Zwangsarbeit Ostarbeiter",
+    "Kranzniederlegung 22. Juni",
+    "Jugendaustausch",
+    "Städtepartnerschaft",
+    "Zeitzeugen erinnern sich",
+    '"ermordet in Auschwitz"',
+    "Gedenkstätte",
+    "Flucht 1939",
+    "Familie Cohn",
+    "Berlin Charlottenburg",
+    "Blockade Leningrad",
+    "Befreiung 1945",
+    "Schukow",
+    "Kaluga",
+    "Grünebaum",
+    "Ausstellung Rathaus",
+    "Schüler Projekt Erinnerung",
+    "Friedhof sowjetische Soldaten",
+    "Deportaion",
+    "Riga 1941",
+    "Heilbronn",
+    # Russian
+    "камни преткновения",
+    "депортация евреев",
+    "память",
+    "военнопленные",
+    "принудительный труд",
+    "возложение венков 22 июня",
+    "молодёжный обмен",
+    "города-побратимы",
+    "очевидцы вспоминают",
+    '"убит в Освенциме"',
+    "мемориал",
+    "блокада Ленинграда",
+    "освобождение 1945",
+    "Жуков",
+    "Калуга",
+    "Грюнебаум",
+    "выставка в ратуше",
+    "школьный проект",
+    "кладбище советских солдат",
+    "Хайльбронн",
+    "Берлин",
+    "эвакуация",
+    "партизаны",
+    "семья Кон",
+    "Рига 1941",
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds over the 50 queries, per client")
+    parser.add_argument("--skip-wagtail", action="store_true")
+    parser.add_argument("--keep-indices", action="store_true", help="leave both indices for the next run")
+    args = parser.parse_args()
+    assert len(QUERIES) == 50
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memoria.settings.dev")
+    os.environ["ELASTICSEARCH_URL"] = os.environ.get("ELASTICSEARCH_URL") or elasticsearch_url()
+    os.environ["MEMORIA_SEARCH_INDEX"] = ALIAS
+    # The timed processes log nothing per query.
+    os.environ.setdefault("MEMORIA_LOG_LEVEL", "WARNING")
+    work = tempfile.TemporaryDirectory(prefix="memoria-latency-")
+    database = Path(work.name) / "bench.sqlite3"
+    prepare_database(database)
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from search import indexing
+    from search.client import get_client
+    from search.embeddings import get_embedding_model
+
+    client = get_client(timeout=120)
+    print(f"Elasticsearch: {os.environ['ELASTICSEARCH_URL']}; model: {get_embedding_model().name}", flush=True)
+    public = indexing.visible_entries().count()
+    if not index_is_complete(client, ALIAS, public):
+        started = time.perf_counter()
+        report = indexing.rebuild(client=client, progress=progress_printer(public, "our index"))
+        print(f"our index: {report.documents:,} documents in {time.perf_counter() - started:.0f} s", flush=True)
+    settings.WAGTAILSEARCH_BACKENDS[WAGTAIL_BACKEND] = wagtail_backend_settings(os.environ["ELASTICSEARCH_URL"])
+    if not args.skip_wagtail and not wagtail_index_exists(client):
+        from django.core.management import call_command
+
+        started = time.perf_counter()
+        call_command("update_index", backend_name=WAGTAIL_BACKEND, verbosity=0)
+        print(f"Wagtail's index: update_index in {time.perf_counter() - started:.0f} s", flush=True)
+
+    rows = []
+    try:
+        for name, run in (("ours", run_ours), ("wagtail", run_wagtail)):
+            if name == "wagtail" and args.skip_wagtail:
+                continue
+            for clients in (1, args.clients):
+                result = measure(run, clients, args.rounds)
+                rows.append((name, clients, result))
+                print(describe(name, clients, result), flush=True)
+    finally:
+        if not args.keep_indices:
+            for pattern in (f"{ALIAS}*", f"{WAGTAIL_PREFIX}*"):
+                for index in client.indices.get(index=pattern, allow_no_indices=True):
+                    client.indices.delete(index=index, ignore_unavailable=True)
+    print_summary(rows, args.clients)
+
+
+def elasticsearch_url():
+    script = ROOT / "search" / "elasticsearch" / "es.sh"
+    result = subprocess.run(["bash", str(script), "start"], capture_output=True, text=True, check=False)  # noqa: S603, S607
+    if result.returncode != 0:
+        sys.exit(f"No Elasticsearch: es.sh start failed\n{result.stderr[-2000:]}")
+    return result.stdout.strip().splitlines()[-1]
+
+
+def prepare_database(database):
+    """The 100k database with the vectors of the configured model, computed once and cached."""
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    model_tag = os.environ.get("MEMORIA_EMBEDDING_MODEL", "default").rsplit(".", 1)[-1].lower()
+    cached = CACHE_DIR / f"search-latency-100000-vectors-{model_tag}.sqlite3"
+    if cached.exists():
+        shutil.copy(cached, database)
+        return
+    if not SOURCE_DB.exists():
+        print("preparing the 100,000 entries (bench/search_index.py --prepare-only) ...", flush=True)
+        subprocess.run([sys.executable, str(ROOT / "bench" / "search_index.py"), "--prepare-only"], check=True)  # noqa: S603
+    shutil.copy(SOURCE_DB, database)
+    code = (
+        "import django, time; django.setup();"
+        "from django.core.management import call_command; call_command('migrate', verbosity=0);"
+        "from search.embeddings import compute_missing, get_embedding_model;"
+        "from search.indexing import visible_entries; total = visible_entries().count();"
+        "import bench.search_latency as b; started = time.perf_counter();"
+        "n = compute_missing(progress=b.progress_printer(total, 'vectors'));"
+        "s = time.perf_counter() - started;"
+        "print(f'vectors: {n:,} computed in {s:.0f} s = {n / max(s, 1e-9):.1f} entries/s', flush=True)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})  # noqa: S603
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    shutil.copy(database, cached)
+
+
+def progress_printer(total, label):
+    done = 0
+    started = time.perf_counter()
+    last = [0.0]
+
+    def progress(count):
+        nonlocal done
+        done += count
+        now = time.perf_counter()
+        if now - last[0] > 30 or done >= total:
+            last[0] = now
+            rate = done / max(now - started, 1e-9)
+            print(f"  {label}: {done:,}/{total:,} ({rate:.1f}/s)", flush=True)
+
+    return progress
+
+
+def index_is_complete(client, alias, public):
+    if not client.indices.exists_alias(name=alias):
+        return False
+    return client.count(index=alias)["count"] == public
+
+
+def wagtail_backend_settings(url):
+    return {
+        "BACKEND": "modelsearch.backends.elasticsearch8",
+        "URLS": [url],
+        "INDEX_PREFIX": WAGTAIL_PREFIX,
+        "TIMEOUT": 60,
+        "OPTIONS": {},
+        "INDEX_SETTINGS": {},
+        "AUTO_UPDATE": False,
+    }
+
+
+def wagtail_index_exists(client):
+    return bool(client.indices.get(index=f"{WAGTAIL_PREFIX}*", allow_no_indices=True))
+
+
+# What each client runs ---------------------------------------------------------------------
+
+
+def run_ours(query, language):
+    from search.service import search_entries
+
+    results = search_entries(query, None, reader_language=language)
+    return results.took
+
+
+def run_wagtail(query, language):
+    from django.conf import settings
+    from wagtail.search.backends import get_search_backend
+
+    from archive.models import EntryPage
+
+    if WAGTAIL_BACKEND not in settings.WAGTAILSEARCH_BACKENDS:
+        settings.WAGTAILSEARCH_BACKENDS[WAGTAIL_BACKEND] = wagtail_backend_settings(os.environ["ELASTICSEARCH_URL"])
+    backend = get_search_backend(WAGTAIL_BACKEND)
+    results = backend.search(query, EntryPage.objects.live())
+    list(results[:20])
+    results.facet("locale_id")
+    return None
+
+
+def language_of(query):
+    return "ru" if any("\u0400" <= char <= "\u04ff" for char in query) else "de"
+
+
+def client_loop(run_name, rounds, queue):
+    """One client: a warm-up round, then `rounds` timed rounds; sends (latencies ms, took ms, seconds)."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    run = {"ours": run_ours, "wagtail": run_wagtail}[run_name]
+    for query in QUERIES:
+        run(query, language_of(query))
+    latencies, tooks = [], []
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for query in QUERIES:
+            begun = time.perf_counter()
+            took = run(query, language_of(query))
+            latencies.append((time.perf_counter() - begun) * 1000)
+            if took is not None:
+                tooks.append(took)
+    seconds = time.perf_counter() - started
+    connection.close()
+    queue.put((latencies, tooks, seconds))
+
+
+def measure(run, clients, rounds):
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    workers = [
+        context.Process(target=client_loop, args=(run.__name__.removeprefix("run_"), rounds, queue))
+        for _ in range(clients)
+    ]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    outcomes = [queue.get() for _ in workers]
+    wall = time.perf_counter() - started
+    for worker in workers:
+        worker.join()
+        if worker.exitcode:
+            sys.exit(f"a client failed (exit code {worker.exitcode})")
+    latencies = [value for outcome in outcomes for value in outcome[0]]
+    tooks = [value for outcome in outcomes for value in outcome[1]]
+    # Throughput over the timed rounds: the slowest client's timed span bounds them all.
+    timed = max(outcome[2] for outcome in outcomes)
+    return {
+        "queries": len(latencies),
+        "p50": percentile(latencies, 0.50),
+        "p95": percentile(latencies, 0.95),
+        "took_p50": percentile(tooks, 0.50) if tooks else None,
+        "took_p95": percentile(tooks, 0.95) if tooks else None,
+        "qps": len(latencies) / timed,
+        "wall": wall,
+    }
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    return statistics.quantiles(ordered, n=100, method="inclusive")[round(share * 100) - 1]
+
+
+def describe(name, clients, result):
+    took = ""
+    if result["took_p50"] is not None:
+        took = f", Elasticsearch took p50 {result['took_p50']:.0f} / p95 {result['took_p95']:.0f} ms"
+    return (
+        f"{name:>7} at {clients:>2} client(s): server p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms{took}; "
+        f"{result['qps']:.1f} queries/s ({result['queries']} queries)"
+    )
+
+
+def print_summary(rows, clients):
+    print("\nsummary (targets for ours)")
+    for name, count, result in rows:
+        print("  " + describe(name, count, result))
+    ours = {count: result for name, count, result in rows if name == "ours"}
+    if 1 in ours:
+        verdict = "PASS" if ours[1]["p95"] <= TARGET_P95_MS else "FAIL"
+        print(f"  p95 at 1 client: {ours[1]['p95']:.1f} ms against <= {TARGET_P95_MS} ms: {verdict}")
+    if clients in ours:
+        verdict = "PASS" if ours[clients]["qps"] >= TARGET_QPS else "FAIL"
+        print(f"  throughput at {clients} clients: {ours[clients]['qps']:.1f}/s against >= {TARGET_QPS}/s: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
