@@ -121,7 +121,8 @@ def drain(batch_size: int = 500, max_batches: int | None = None, client=None, re
 
     retry_now also takes the rows that wait for their next attempt (an operator's sync).
     """
-    totals = {"pushed": 0, "failed": 0, "batches": 0, "pages": set()}
+    totals = {"pushed": 0, "failed": 0, "batches": 0}
+    pushed_pages = set()
     while max_batches is None or totals["batches"] < max_batches:
         now = timezone.now()
         with transaction.atomic():
@@ -151,10 +152,11 @@ def drain(batch_size: int = 500, max_batches: int | None = None, client=None, re
             )
         totals["batches"] += 1
         totals["pushed"] += len(done)
-        totals["pages"].update(set(versions) - failed)
+        pushed_pages.update(set(versions) - failed)
         totals["failed"] += len(rows) - len(done)
         if failed:
             break  # back off: the failed rows wait for their next attempt
+    totals["pages"] = sorted(pushed_pages)
     return totals
 
 
