@@ -55,16 +55,17 @@ def with_vectors(sources: dict[int, dict]) -> dict[int, dict]:
     return sources
 
 
-def embed_missing(page_ids=None, progress=None) -> list[int]:
+def embed_missing(page_ids=None, progress=None, limit=None) -> list[int]:
     """Compute the vectors the visible entries among page_ids lack (all: None), and queue them.
 
     Runs in the worker and before a rebuild, never in a request: an entry goes into the index
     with its text at once, and with its vector once this has run, through an outbox row.
-    Returns the ids of the entries embedded.
+    `limit`: at most this many now (the worker keeps pushing between batches). Returns the ids
+    of the entries embedded.
     """
     if page_ids is not None and not page_ids:
         return []
-    missing = pages_missing_vectors(page_ids)
+    missing = pages_missing_vectors(page_ids)[:limit]
     if missing:
         compute_missing(missing, progress=progress)
         IndexOutbox.objects.bulk_create([IndexOutbox(page_id=page_id) for page_id in missing])
