@@ -88,9 +88,25 @@ class DatabaseSearch:
         translations = _translations(entries)
         hits = [
             SearchHit(entry, highlight(_snippet_source(entry), text), translations=translations[entry.pk])
-            for entry in entries
+            for entry in _one_version_each(entries, reader_language)
         ]
         return SearchResults(text, hits, page, paginator.count, self.name)
+
+
+def _one_version_each(entries, reader_language):
+    """One card per entry on a page, the reader's language first: the other version is linked.
+
+    The database backends cannot group; this groups within the page (the count stays that of versions).
+    """
+    chosen = {}
+    for entry in entries:
+        current = chosen.get(entry.translation_key)
+        if current is None or (
+            entry.locale.language_code == reader_language and current.locale.language_code != reader_language
+        ):
+            chosen[entry.translation_key] = entry
+    kept = {entry.pk for entry in chosen.values()}
+    return [entry for entry in entries if entry.pk in kept]
 
 
 def name_aware_query(text):
@@ -491,13 +507,15 @@ def _translations(entries):
     """The other public language versions of each entry, by entry id, in one query."""
     entries = list(entries)
     keys = {entry.translation_key for entry in entries}
-    ids = {entry.pk for entry in entries}
-    others = {}
+    versions = {}
     if keys:
-        for version in visible_entries().filter(translation_key__in=keys).exclude(pk__in=ids).select_related("locale"):
-            others.setdefault(version.translation_key, []).append(version)
+        for version in visible_entries().filter(translation_key__in=keys).select_related("locale"):
+            versions.setdefault(version.translation_key, []).append(version)
     return {
-        entry.pk: sorted(others.get(entry.translation_key, []), key=lambda page: page.locale.language_code)
+        entry.pk: sorted(
+            (page for page in versions.get(entry.translation_key, []) if page.pk != entry.pk),
+            key=lambda page: page.locale.language_code,
+        )
         for entry in entries
     }
 

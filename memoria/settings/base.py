@@ -90,7 +90,7 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"].get("ENGINE") == "django.db.backends.sqlite3":
     # A transaction takes SQLite's write lock when it begins, so the site and the search worker
     # (`search_index work`) wait for each other, up to the timeout, instead of one failing at once
     # with "database is locked" when it writes after reading in a transaction the other wrote in
