@@ -4,6 +4,7 @@ The view and the API ask `search_entries`; which engine answers is a matter of
 settings, not of the callers.
 """
 
+import functools
 import logging
 from dataclasses import dataclass, field
 
@@ -143,8 +144,8 @@ class ElasticsearchSearch:
     One request per page of results: the text clauses in `query`, the entry vectors in `knn`
     (Elasticsearch adds the two scores; the weights are settings measured by
     bench/relevance.py), `collapse` on the translation key so an entry's German and Russian
-    versions are one result, facets counted in entries (translation groups), highlighting and
-    the term suggester for "did you mean".
+    versions are one result (counted as entries; facets count versions), highlighting and the
+    term suggester for "did you mean".
 
     `retrieval` ("hybrid", "text" or "vector") and `glossary` exist for the relevance bench;
     the site uses the settings' defaults.
@@ -194,7 +195,7 @@ class ElasticsearchSearch:
         data = _cleaned(form)
         body = self.request_body(text, data, language, reader_language, number, page_size)
         response = self._send(body)
-        if text and not _any_exact_match(response):
+        if text and self.retrieval != "vector" and not _any_exact_match(response):
             # Typo tolerance only when the words as typed find nothing: the fuzzy clauses cost as
             # much as the rest of the query together (bench/search_latency.py).
             body = self.request_body(text, data, language, reader_language, number, page_size, typos=True)
@@ -468,6 +469,13 @@ def _word_keys(words, query_keys):
 
 
 def query_vector(text):
+
+    return _query_vector(text, settings.MEMORIA_EMBEDDING_MODEL)
+
+
+@functools.lru_cache(maxsize=256)
+def _query_vector(text, model_path):
+    # Cached: the next page, a typo retry or a changed filter asks for the same vector (~30 ms here).
     from search.embeddings import get_embedding_model
 
     return [float(value) for value in get_embedding_model().embed_queries([text])[0]]
