@@ -105,7 +105,11 @@ class Command(BaseCommand):
                     failures += 1
                     wait = min(max(interval, 0.1) * 2**failures, MAX_DATABASE_BACKOFF)
                     self.stderr.write(f"Database error, retrying in {wait:.1f} s: {error}")
-                    connections.close_all()
+                    for connection in connections.all(initialized_only=True):
+                        # Not one inside an atomic block: that transaction is its owner's to end
+                        # (a test's, for one); closing it under them fails on PostgreSQL.
+                        if not connection.in_atomic_block:
+                            connection.close()
                 else:
                     failures = 0
                     if totals["pushed"] and verbosity > 1:
