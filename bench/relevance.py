@@ -25,7 +25,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,7 +47,9 @@ def main():
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memoria.settings.dev")
-    os.environ["ELASTICSEARCH_URL"] = os.environ.get("ELASTICSEARCH_URL") or elasticsearch_url()
+    from bench.search_index import elasticsearch_url
+
+    os.environ["ELASTICSEARCH_URL"] = elasticsearch_url()
     os.environ["MEMORIA_SEARCH_INDEX"] = "bench-relevance"
     # A shared 2-core machine: a slow answer is measured, not replaced by the database fallback.
     os.environ.setdefault("MEMORIA_SEARCH_TIMEOUT", "60")
@@ -117,14 +118,6 @@ def main():
         client = get_client(timeout=60)
         for name in client.indices.get(index="bench-relevance*", allow_no_indices=True):
             client.indices.delete(index=name, ignore_unavailable=True)
-
-
-def elasticsearch_url():
-    script = ROOT / "search" / "elasticsearch" / "es.sh"
-    result = subprocess.run(["bash", str(script), "start"], capture_output=True, text=True, check=False)  # noqa: S603, S607
-    if result.returncode != 0:
-        sys.exit(f"No Elasticsearch: es.sh start failed\n{result.stderr[-2000:]}")
-    return result.stdout.strip().splitlines()[-1]
 
 
 def load_queries(path):

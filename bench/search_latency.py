@@ -30,7 +30,6 @@ import argparse
 import multiprocessing
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -113,7 +112,9 @@ def main():
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memoria.settings.dev")
-    os.environ["ELASTICSEARCH_URL"] = os.environ.get("ELASTICSEARCH_URL") or elasticsearch_url()
+    from bench.search_index import elasticsearch_url
+
+    os.environ["ELASTICSEARCH_URL"] = elasticsearch_url()
     os.environ["MEMORIA_SEARCH_INDEX"] = ALIAS
     # A slow answer is measured, not replaced by the database fallback.
     os.environ.setdefault("MEMORIA_SEARCH_TIMEOUT", "60")
@@ -163,14 +164,6 @@ def main():
                 for index in client.indices.get(index=pattern, allow_no_indices=True):
                     client.indices.delete(index=index, ignore_unavailable=True)
     print_summary(rows, args.clients)
-
-
-def elasticsearch_url():
-    script = ROOT / "search" / "elasticsearch" / "es.sh"
-    result = subprocess.run(["bash", str(script), "start"], capture_output=True, text=True, check=False)  # noqa: S603, S607
-    if result.returncode != 0:
-        sys.exit(f"No Elasticsearch: es.sh start failed\n{result.stderr[-2000:]}")
-    return result.stdout.strip().splitlines()[-1]
 
 
 def prepare_database(database):
@@ -363,6 +356,8 @@ def client_loop(run_name, rounds, queue):
 def measure(run, clients, rounds):
     from django.db import connections
 
+    from bench.search_index import percentile
+
     connections.close_all()
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
@@ -392,13 +387,6 @@ def measure(run, clients, rounds):
         "qps": len(latencies) / timed,
         "wall": wall,
     }
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    return statistics.quantiles(ordered, n=100, method="inclusive")[round(share * 100) - 1]
 
 
 def describe(name, clients, result):

@@ -1,7 +1,6 @@
 """The index against a real Elasticsearch: privacy, outages, rebuilds, ordering, fallback."""
 
 import datetime
-import uuid
 
 import pytest
 from django.utils import timezone
@@ -19,18 +18,6 @@ from search.service import search_entries
 from search.views import SearchForm
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def search_index(settings, es_url, es_client, es_index_prefix):
-    """Elasticsearch switched on, with an alias of this test's own."""
-    settings.ELASTICSEARCH_URL = es_url
-    settings.MEMORIA_SEARCH_INDEX = f"{es_index_prefix}entries-{uuid.uuid4().hex[:6]}"
-    search_client._clients.clear()
-    yield settings.MEMORIA_SEARCH_INDEX
-    for name in es_client.indices.get(index=settings.MEMORIA_SEARCH_INDEX + "*", allow_no_indices=True):
-        es_client.indices.delete(index=name, ignore_unavailable=True)
-    search_client._clients.clear()
 
 
 def indexed(es_client, alias):
