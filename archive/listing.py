@@ -10,8 +10,11 @@ from archive.models import ENTRY_MODELS, EntryPage, PartnerCity, TestimonyPage, 
 
 def visible_entries():
     """Entries anyone may see: live, not behind a view restriction, and testimonies only with consent."""
-    no_consent = TestimonyPage.objects.filter(consent=TestimonyPage.Consent.NOT_RECORDED).values("pk")
-    return EntryPage.objects.live().public().exclude(pk__in=no_consent)
+    # A join, not NOT IN (every unconsented testimony): asked for a few entries (the
+    # translations of a page of search results) it looks at those only, 25 -> 4 ms on 100,000
+    # entries in SQLite, and a count of them all costs what it did.
+    consented = Q(testimonypage__isnull=True) | ~Q(testimonypage__consent=TestimonyPage.Consent.NOT_RECORDED)
+    return EntryPage.objects.live().public().filter(consented)
 
 
 class EntryFilterForm(forms.Form):

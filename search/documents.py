@@ -17,6 +17,7 @@ indexed at all is decided by archive.listing.visible_entries.
 import datetime
 import json
 import re
+import uuid
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -37,6 +38,7 @@ from elasticsearch.dsl import (
     Index,
     Integer,
     Keyword,
+    Long,
     MetaField,
     Text,
 )
@@ -55,7 +57,7 @@ from search.transliteration import index_keys
 LANGUAGES = ("de", "ru")
 
 
-def multilingual_text(*, autocompletion=False):
+def multilingual_text(*, autocompletion=False, snippets=False):
     """Text searched in both languages: `.de` and `.ru` stem, `.folded` only folds (for names).
 
     An entry is written in one language, but citations, names and inscriptions cross over, so
@@ -65,9 +67,14 @@ def multilingual_text(*, autocompletion=False):
     8 % of Elasticsearch's CPU in a rebuild and 11 % of the index's size (20,000 entries). It
     still holds the text in `_source`, which the subfields are analysed from.
     """
+    # `snippets`: the service highlights these `.de`/`.ru` subfields. Their offsets are kept in
+    # the postings, so the highlighter reads where the words are instead of analysing the text
+    # of every hit again (with the German decompounder, and for hits found by meaning that hold
+    # none of the words); on 100,000 entries that was the larger part of a query's fetch phase.
+    offsets = {"index_options": "offsets"} if snippets else {}
     fields = {
-        "de": Text(analyzer=german_text, search_analyzer=german_text_search),
-        "ru": Text(analyzer=russian_text),
+        "de": Text(analyzer=german_text, search_analyzer=german_text_search, **offsets),
+        "ru": Text(analyzer=russian_text, **offsets),
         "folded": Text(analyzer=folding),
     }
     if autocompletion:
@@ -88,10 +95,10 @@ class EntryDocument(Document):
 
     title = multilingual_text(autocompletion=True)
     # The summary stays apart from the body: it is short, worth a boost, and the natural snippet.
-    summary = multilingual_text()
+    summary = multilingual_text(snippets=True)
     # All running text a reader may search in: the body, a memorial's inscription, a testimony's
     # transcript, an initiative's organisers. One field keeps queries and highlighting simple.
-    body = multilingual_text()
+    body = multilingual_text(snippets=True)
     # The people an entry is about (those commemorated, a witness who may be named): kept apart
     # from the body so a name can weigh more and is folded, not stemmed as prose.
     people = names_text()
@@ -127,6 +134,10 @@ class EntryDocument(Document):
         index_options={"type": "hnsw"},
     )
     translation_key = Keyword()
+    # The same key as a number (translation_group()), for counting the entries a search found:
+    # a cardinality over numbers hashes each value as read; over keywords it looks every matched
+    # term up in the dictionary first (on 100,000 entries a query's most costly aggregation).
+    translation_group = Long()
     url = Keyword(index=False)
     external_id = Keyword()
     page_id = Integer()
@@ -135,6 +146,9 @@ class EntryDocument(Document):
     class Meta:
         # A field the mapping does not know is a bug in entry_sources, not something to guess a type for.
         dynamic = MetaField("strict")
+        # The vector is searched from its own index structure; in `_source` it would only be
+        # stored, and read back with every hit's source for highlighting. The database keeps it.
+        source = MetaField(excludes=["vector"])
 
 
 # Building the documents -------------------------------------------------------------------
@@ -388,6 +402,7 @@ def entry_source(row: dict, related: dict, urls: PageURLs) -> dict:
         "suggest": {"input": suggestion_inputs(title, people)} if title else None,
         "translit": index_keys(" ".join(filter(None, [title, *people, *places, *(n for c in cities for n in c[1:])]))),
         "translation_key": str(row["translation_key"]),
+        "translation_group": translation_group(row["translation_key"]),
         "url": urls(row["url_path"]),
         "external_id": row["external_id"],
         "page_id": page_id,
@@ -415,6 +430,11 @@ def suggestion_inputs(title: str, people: list[str]) -> list[str]:
         if start == 0 or (len(words[start]) > 2 and words[start][0].isalpha())
     ]
     return list(dict.fromkeys([*tails, *(name for name in people if name)]))
+
+
+def translation_group(translation_key) -> int:
+    """A 63-bit number from the translation key (a UUID), the same for all versions of an entry."""
+    return uuid.UUID(str(translation_key)).int >> 65
 
 
 def timestamped_name(alias: str) -> str:

@@ -75,8 +75,7 @@ class DatabaseSearch:
         if words is not None:
             # Filters are applied as a subquery so the search backend sees only an id filter.
             results = (
-                visible_entries()
-                .filter(pk__in=entries.values("pk"))
+                EntryPage.objects.filter(pk__in=entries.values("pk"))
                 .specific()
                 .order_by(*by_date)
                 .search(words, operator="and", order_by_relevance=sort not in ("newest", "oldest"))
@@ -86,10 +85,11 @@ class DatabaseSearch:
         paginator = Paginator(results, page_size)
         page = paginator.get_page(page_number)
         entries = with_card_relations(page.object_list)
-        translations = _translations(entries)
+        versions = _public_versions([entry.pk for entry in entries])
         hits = [
-            SearchHit(entry, highlight(_snippet_source(entry), text), translations=translations[entry.pk])
+            SearchHit(entry, highlight(_snippet_source(entry), text), translations=versions[entry.pk].others)
             for entry in _one_version_each(entries, reader_language)
+            if entry.pk in versions
         ]
         return SearchResults(text, hits, page, paginator.count, self.name)
 
@@ -195,11 +195,16 @@ class ElasticsearchSearch:
         data = _cleaned(form)
         body = self.request_body(text, data, language, reader_language, number, page_size)
         response = self._send(body)
-        if text and self.retrieval != "vector" and not _any_exact_match(response):
-            # Typo tolerance only when the words as typed find nothing: the fuzzy clauses cost as
-            # much as the rest of the query together (bench/search_latency.py).
-            body = self.request_body(text, data, language, reader_language, number, page_size, typos=True)
-            response = self._send(body)
+        spelling = None
+        if text and not _any_exact_match(response):
+            # The words as typed find nothing (here). Typo tolerance then, but only when a near
+            # spelling matches at all: else the answer would be the first one again, at three
+            # times its cost (fuzzy clauses, highlighting them over the hits found by meaning;
+            # bench/search_latency.py on 100,000 entries). The probe brings "did you mean".
+            spelling = self._send(self.spelling_probe(text, data, language))
+            if self.retrieval != "vector" and spelling["hits"]["total"]["value"]:
+                body = self.request_body(text, data, language, reader_language, number, page_size, typos=True)
+                response = self._send(body)
         total = _groups(response)
         last = max(1, min(-(-total // page_size), self.max_window // page_size))
         if number > last:
@@ -213,10 +218,30 @@ class ElasticsearchSearch:
         page.object_list = self._hits(response, text, reader_language)
         results = SearchResults(text, page.object_list, page, total, self.name, facets=self._facets(response))
         # Found only with typos forgiven, or only by meaning: offer the spelling the archive knows.
-        if text and not any(hit.matched & EXACT_CLAUSES for hit in page.object_list):
-            results.suggestion = did_you_mean(text, response)
+        if spelling and not any(hit.matched & EXACT_CLAUSES for hit in page.object_list):
+            results.suggestion = did_you_mean(text, spelling)
         results.took = response.get("took")
         return results
+
+    def spelling_probe(self, text, data, language):
+        """Whether the words, typos forgiven, match an entry the filters let through; and near spellings.
+
+        No hits, no scoring: `hits.total` is 1 or 0, `suggest.did_you_mean` holds, per word, the
+        most frequent spelling of the index within two edits (the term suggester).
+        """
+        query = {"bool": {"filter": [self.text_query(text, typos=True), *self._filters(data, language)]}}
+        return {
+            "query": query,
+            "size": 0,
+            "track_total_hits": 1,
+            "terminate_after": 1,
+            "suggest": {
+                "text": text,
+                "did_you_mean": {
+                    "term": {"field": "body.folded", "suggest_mode": "popular", "min_word_length": 4, "size": 1}
+                },
+            },
+        }
 
     def _send(self, body):
         from search.client import get_client, index_alias
@@ -238,7 +263,7 @@ class ElasticsearchSearch:
             "collapse": {"field": "translation_key"},
             "highlight": HIGHLIGHT,
             "aggs": {
-                "groups": {"cardinality": {"field": "translation_key", "precision_threshold": 40000}},
+                "groups": {"cardinality": {"field": "translation_group", "precision_threshold": 40000}},
                 **{
                     # Counts of versions, not of entries: a cardinality per bucket doubled the
                     # query's time on 100,000 entries. Both versions share the facet values but
@@ -271,13 +296,6 @@ class ElasticsearchSearch:
             if settings.MEMORIA_SEARCH_VECTOR_SIMILARITY is not None:
                 # Below it, a neighbour is no answer: without a floor, kNN returns k entries for any query.
                 body["knn"]["similarity"] = settings.MEMORIA_SEARCH_VECTOR_SIMILARITY
-        if text:
-            body["suggest"] = {
-                "text": text,
-                "did_you_mean": {
-                    "term": {"field": "body.folded", "suggest_mode": "popular", "min_word_length": 4, "size": 1}
-                },
-            }
         sort = data.get("sort")
         if sort in ("newest", "oldest") or not text:
             order = "asc" if sort == "oldest" else "desc"
@@ -286,22 +304,12 @@ class ElasticsearchSearch:
 
     def text_query(self, text, typos=False):
         """Text, names in either script, glossary terms, and (typos) near spellings; each clause named."""
-        clauses = [
-            {
-                "simple_query_string": {
-                    "query": text,
-                    "fields": self.text_fields,
-                    "default_operator": "and",
-                    # Quotes make phrases; nothing else is syntax, so nothing fails.
-                    "flags": "PHRASE|WHITESPACE|PRECEDENCE",
-                    "_name": "text",
-                }
-            }
-        ]
+        clauses = []
         words = transliteration.words(text)
         if words and '"' not in text:
             # Every word must match, each in one of three ways: as text, with a typo, or as a
-            # name written in the other script.
+            # name written in the other script. (The same words as one simple_query_string
+            # beside these found nothing more and doubled the cost of scoring every match.)
             per_word = []
             for word, keys in zip(words, _word_keys(words, transliteration.query_keys), strict=True):
                 alternatives = [
@@ -324,7 +332,22 @@ class ElasticsearchSearch:
                 if keys:
                     alternatives.append({"terms": {"translit": keys, "boost": 2, "_name": "name"}})
                 per_word.append({"bool": {"should": alternatives, "minimum_should_match": 1}})
-            clauses.append({"bool": {"must": per_word, "_name": "words", "boost": 0.5}})
+            # 1.5: the weight the words had beside the vectors when a simple_query_string (1) and
+            # these (0.5) both scored them; bench/relevance.py measured the weights at that scale.
+            clauses.append({"bool": {"must": per_word, "_name": "words", "boost": 1.5}})
+        else:
+            clauses.append(
+                {
+                    "simple_query_string": {
+                        "query": text,
+                        "fields": self.text_fields,
+                        "default_operator": "and",
+                        # Quotes make phrases; nothing else is syntax, so nothing fails.
+                        "flags": "PHRASE|WHITESPACE|PRECEDENCE",
+                        "_name": "text",
+                    }
+                }
+            )
         if self.glossary:
             from search.glossary import expansions
 
@@ -382,34 +405,38 @@ class ElasticsearchSearch:
     @staticmethod
     def _hits(response, text, reader_language):
         found = response["hits"]["hits"]
-        ids = [int(hit["_id"]) for hit in found]
-        matched_pages = EntryPage.objects.filter(pk__in=ids).specific()
-        entries = {entry.pk: entry for entry in with_card_relations(matched_pages)}
-        translations = _translations(entries.values())
-        readers = _readers_versions(entries.values(), translations, reader_language)
+        versions = _public_versions([int(hit["_id"]) for hit in found])
+        shown = {}
+        for hit in found:
+            own = versions.get(int(hit["_id"]))
+            if own is None:
+                continue  # deleted or withdrawn since it was indexed; the outbox will remove it
+            # The reader's language first: that version is the result, the one that matched is linked.
+            readers = [page for page in own.all if page.locale.language_code == reader_language]
+            shown[own.page.pk] = readers[0] if readers else own.page
+        cards = {
+            page.pk: page
+            for page in with_card_relations(EntryPage.objects.filter(pk__in=[p.pk for p in shown.values()]).specific())
+        }
         hits = []
         for hit in found:
-            entry = entries.get(int(hit["_id"]))
+            page_id = int(hit["_id"])
+            entry = cards.get(shown[page_id].pk) if page_id in shown else None
             if entry is None:
-                continue  # deleted since it was indexed; the outbox will remove it
-            matched = set(hit.get("matched_queries") or ())
-            shown = readers.get(entry.pk)
-            if shown is None:
+                continue
+            if entry.pk == page_id:
                 highlights = hit.get("highlight") or {}
                 fragments = [f for field in sorted(highlights, key=_body_first) for f in highlights[field]]
                 snippet = mark_safe(fragments[0]) if fragments else highlight(_snippet_source(entry), text)  # noqa: S308 -- encoder "html"
-                versions = translations.get(entry.pk, [])
             else:
-                # The reader's language first: that version is the result, the one that matched is linked.
-                snippet = highlight(_snippet_source(shown), text)
-                versions = [entry, *(page for page in translations.get(entry.pk, []) if page.pk != shown.pk)]
-                entry = shown
+                snippet = highlight(_snippet_source(entry), text)
+            matched = set(hit.get("matched_queries") or ())
             hits.append(
                 SearchHit(
                     entry,
                     snippet,
                     hit.get("_score"),
-                    translations=versions,
+                    translations=[page for page in versions[page_id].all if page.pk != entry.pk],
                     matched_text=bool(matched - {"vector"}),
                     matched=matched,
                 )
@@ -494,38 +521,29 @@ def did_you_mean(text, response):
     return corrected if corrected.lower() != text.lower() else None
 
 
-def _readers_versions(entries, translations, reader_language):
-    """For each entry not in the reader's language: its public version in that language, if any."""
-    if not reader_language:
-        return {}
-    wanted = {
-        entry.pk: version.pk
-        for entry in entries
-        if entry.locale.language_code != reader_language
-        for version in translations.get(entry.pk, [])
-        if version.locale.language_code == reader_language
-    }
-    if not wanted:
-        return {}
-    pages = {page.pk: page for page in with_card_relations(EntryPage.objects.filter(pk__in=wanted.values()).specific())}
-    return {entry_id: pages[version_id] for entry_id, version_id in wanted.items() if version_id in pages}
+@dataclass
+class Versions:
+    page: object
+    all: list
+
+    @property
+    def others(self):
+        return [version for version in self.all if version.pk != self.page.pk]
 
 
-def _translations(entries):
-    """The other public language versions of each entry, by entry id, in one query."""
-    entries = list(entries)
-    keys = {entry.translation_key for entry in entries}
-    versions = {}
-    if keys:
-        for version in visible_entries().filter(translation_key__in=keys).select_related("locale"):
-            versions.setdefault(version.translation_key, []).append(version)
-    return {
-        entry.pk: sorted(
-            (page for page in versions.get(entry.translation_key, []) if page.pk != entry.pk),
-            key=lambda page: page.locale.language_code,
-        )
-        for entry in entries
-    }
+def _public_versions(page_ids):
+    """Each page's public language versions (itself among them, if public), by language, in one query.
+
+    Light pages (no StreamField, the locale joined): what a link to a version needs. The cards
+    themselves are loaded specific, for the few shown.
+    """
+    wanted = set(page_ids)
+    keys = EntryPage.objects.filter(pk__in=wanted).values("translation_key")
+    pages = visible_entries().filter(translation_key__in=keys).defer_streamfields().select_related("locale")
+    by_key = {}
+    for page in sorted(pages, key=lambda page: page.locale.language_code):
+        by_key.setdefault(page.translation_key, []).append(page)
+    return {page.pk: Versions(page, versions) for versions in by_key.values() for page in versions if page.pk in wanted}
 
 
 def _body_first(field_name):
@@ -636,7 +654,8 @@ def _suggest_from_database(prefix, language, limit):
     entries = visible_entries()
     if language:
         entries = entries.filter(locale__language_code=language)
-    pages = entries.specific().autocomplete(prefix)[:limit]
+    # The backend sees only an id filter (it can filter on the page's own indexed fields only).
+    pages = EntryPage.objects.filter(pk__in=entries.values("pk")).specific().autocomplete(prefix)[:limit]
     return [
         Suggestion(page.title, page.url, page.entry_type, page.locale.language_code)
         for page in with_card_relations(pages)

@@ -87,13 +87,15 @@ def test_memorial_site_document(memorial_site, vocabulary):
     # The names as transliteration keys: a Cyrillic "Кан" finds them.
     assert set(data["translit"]) >= {"kan"}
     assert data["translation_key"] == str(memorial_site.translation_key)
+    assert data["translation_group"] == memorial_site.translation_key.int >> 65
     assert data["url"] == memorial_site.url
     assert data["external_id"] == "hn-37"
     assert data["published_at"] == datetime.datetime(2024, 5, 8, 10, 0, tzinfo=datetime.UTC)
     assert set(data) == {
         *("title", "summary", "body", "people", "place", "language", "type", "city", "city_names", "themes"),
         *("tags", "decade", "date", "date_precision", "display_date_de", "display_date_ru", "has_media"),
-        *("location", "suggest", "translit", "translation_key", "url", "external_id", "page_id", "published_at"),
+        *("location", "suggest", "translit", "translation_key", "translation_group", "url", "external_id"),
+        *("page_id", "published_at"),
     }
 
 
