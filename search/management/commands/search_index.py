@@ -1,5 +1,7 @@
+import os
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 from tqdm import tqdm
@@ -26,6 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if not search_enabled():
             raise CommandError("Set ELASTICSEARCH_URL to use the Elasticsearch index.")
+        if "MEMORIA_EMBEDDING_THREADS" not in os.environ:
+            # Batches of passages, not one query at a time: every core this process may use.
+            settings.MEMORIA_EMBEDDING_THREADS = len(os.sched_getaffinity(0))
         getattr(self, f"handle_{action}")(**options)
 
     def handle_rebuild(self, keep_old, verbosity, **options):
