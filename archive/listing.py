@@ -12,7 +12,7 @@ def visible_entries():
     """Entries anyone may see: live, not behind a view restriction, and testimonies only with consent."""
     # A join, not NOT IN (every unconsented testimony): asked for a few entries (the
     # translations of a page of search results) it looks at those only, 25 -> 4 ms on 100,000
-    # entries in SQLite, and a count of them all costs what it did.
+    # entries in SQLite; a count of all of them takes some 15 % longer (150 ms against 130).
     consented = Q(testimonypage__isnull=True) | ~Q(testimonypage__consent=TestimonyPage.Consent.NOT_RECORDED)
     return EntryPage.objects.live().public().filter(consented)
 

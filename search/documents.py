@@ -57,7 +57,7 @@ from search.transliteration import index_keys
 LANGUAGES = ("de", "ru")
 
 
-def multilingual_text(*, autocompletion=False, snippets=False):
+def multilingual_text(*, autocompletion=False):
     """Text searched in both languages: `.de` and `.ru` stem, `.folded` only folds (for names).
 
     An entry is written in one language, but citations, names and inscriptions cross over, so
@@ -67,14 +67,9 @@ def multilingual_text(*, autocompletion=False, snippets=False):
     8 % of Elasticsearch's CPU in a rebuild and 11 % of the index's size (20,000 entries). It
     still holds the text in `_source`, which the subfields are analysed from.
     """
-    # `snippets`: the service highlights these `.de`/`.ru` subfields. Their offsets are kept in
-    # the postings, so the highlighter reads where the words are instead of analysing the text
-    # of every hit again (with the German decompounder, and for hits found by meaning that hold
-    # none of the words); on 100,000 entries that was the larger part of a query's fetch phase.
-    offsets = {"index_options": "offsets"} if snippets else {}
     fields = {
-        "de": Text(analyzer=german_text, search_analyzer=german_text_search, **offsets),
-        "ru": Text(analyzer=russian_text, **offsets),
+        "de": Text(analyzer=german_text, search_analyzer=german_text_search),
+        "ru": Text(analyzer=russian_text),
         "folded": Text(analyzer=folding),
     }
     if autocompletion:
@@ -95,10 +90,10 @@ class EntryDocument(Document):
 
     title = multilingual_text(autocompletion=True)
     # The summary stays apart from the body: it is short, worth a boost, and the natural snippet.
-    summary = multilingual_text(snippets=True)
+    summary = multilingual_text()
     # All running text a reader may search in: the body, a memorial's inscription, a testimony's
     # transcript, an initiative's organisers. One field keeps queries and highlighting simple.
-    body = multilingual_text(snippets=True)
+    body = multilingual_text()
     # The people an entry is about (those commemorated, a witness who may be named): kept apart
     # from the body so a name can weigh more and is folded, not stemmed as prose.
     people = names_text()
@@ -136,7 +131,8 @@ class EntryDocument(Document):
     translation_key = Keyword()
     # The same key as a number (translation_group()), for counting the entries a search found:
     # a cardinality over numbers hashes each value as read; over keywords it looks every matched
-    # term up in the dictionary first (on 100,000 entries a query's most costly aggregation).
+    # term up in the dictionary first. On 100,000 entries (the 50 queries of
+    # bench/search_latency.py) that aggregation took 5 ms a query on this field, 10 on the key.
     translation_group = Long()
     url = Keyword(index=False)
     external_id = Keyword()

