@@ -263,6 +263,27 @@ def test_did_you_mean_when_no_word_matches(search_index, archive_de):
     assert search("Deportation", retrieval="text").suggestion is None
 
 
+def test_typos_are_forgiven_only_where_a_near_spelling_exists(search_index, archive_de):
+    entry(archive_de, "Deportation nach Theresienstadt", "Die Deportation der Familie.")
+    indexing.rebuild()
+    engine = ElasticsearchSearch(retrieval="text", glossary=False)
+    sent = []
+    send = engine._send
+    engine._send = lambda body: sent.append(body) or send(body)
+
+    results = engine.search("Deportaion", None)
+    assert titles(results) == ["Deportation nach Theresienstadt"]
+    assert "typo" in results.hits[0].matched
+    # The words as typed, the probe that finds a near spelling, the request with typos forgiven.
+    assert len(sent) == 3
+
+    sent.clear()
+    results = engine.search("Xylophonorchester", None)
+    assert results.hits == []
+    # No near spelling: the probe is the last request; a retry would only repeat the first answer.
+    assert len(sent) == 2
+
+
 # Privacy holds for suggestions and vectors
 
 
