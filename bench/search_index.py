@@ -351,20 +351,25 @@ def profile_rebuild(top=30):
     return seconds, out.getvalue(), path
 
 
-def wagtail_rebuild(url, client):
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.WAGTAILSEARCH_BACKENDS[WAGTAIL_BACKEND] = {
+def wagtail_backend_settings(url, prefix):
+    """Wagtail's Elasticsearch 8 backend (modelsearch) on our node, its indices named `prefix*`."""
+    return {
         "BACKEND": "modelsearch.backends.elasticsearch8",
         "URLS": [url],
-        "INDEX_PREFIX": WAGTAIL_PREFIX,
+        "INDEX_PREFIX": prefix,
         "TIMEOUT": 60,
         "OPTIONS": {},
         "INDEX_SETTINGS": {},
         # Only update_index writes to it: no imports or publishes during the bench.
         "AUTO_UPDATE": False,
     }
+
+
+def wagtail_rebuild(url, client):
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.WAGTAILSEARCH_BACKENDS[WAGTAIL_BACKEND] = wagtail_backend_settings(url, WAGTAIL_PREFIX)
     delete_indices(client, f"{WAGTAIL_PREFIX}*")
     out = io.StringIO()
     try:

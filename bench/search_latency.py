@@ -116,7 +116,7 @@ def main():
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memoria.settings.dev")
-    from bench.search_index import elasticsearch_url
+    from bench.search_index import elasticsearch_url, wagtail_backend_settings
 
     os.environ["ELASTICSEARCH_URL"] = elasticsearch_url()
     os.environ["MEMORIA_SEARCH_INDEX"] = ALIAS
@@ -145,7 +145,9 @@ def main():
         started = time.perf_counter()
         report = indexing.rebuild(client=client, progress=progress_printer(public, "our index"))
         print(f"our index: {report.documents:,} documents in {time.perf_counter() - started:.0f} s", flush=True)
-    settings.WAGTAILSEARCH_BACKENDS[WAGTAIL_BACKEND] = wagtail_backend_settings(os.environ["ELASTICSEARCH_URL"])
+    settings.WAGTAILSEARCH_BACKENDS[WAGTAIL_BACKEND] = wagtail_backend_settings(
+        os.environ["ELASTICSEARCH_URL"], WAGTAIL_PREFIX
+    )
     if not args.skip_wagtail and not wagtail_index_exists(client):
         from django.core.management import call_command
 
@@ -294,18 +296,6 @@ def index_is_complete(client, alias, public):
     return client.count(index=alias)["count"] == public
 
 
-def wagtail_backend_settings(url):
-    return {
-        "BACKEND": "modelsearch.backends.elasticsearch8",
-        "URLS": [url],
-        "INDEX_PREFIX": WAGTAIL_PREFIX,
-        "TIMEOUT": 60,
-        "OPTIONS": {},
-        "INDEX_SETTINGS": {},
-        "AUTO_UPDATE": False,
-    }
-
-
 def wagtail_index_exists(client):
     return bool(client.indices.get(index=f"{WAGTAIL_PREFIX}*", allow_no_indices=True))
 
@@ -330,9 +320,12 @@ def run_wagtail(query, language):
     from wagtail.search.backends import get_search_backend
 
     from archive.models import EntryPage
+    from bench.search_index import wagtail_backend_settings
 
     if WAGTAIL_BACKEND not in settings.WAGTAILSEARCH_BACKENDS:
-        settings.WAGTAILSEARCH_BACKENDS[WAGTAIL_BACKEND] = wagtail_backend_settings(os.environ["ELASTICSEARCH_URL"])
+        settings.WAGTAILSEARCH_BACKENDS[WAGTAIL_BACKEND] = wagtail_backend_settings(
+            os.environ["ELASTICSEARCH_URL"], WAGTAIL_PREFIX
+        )
     backend = get_search_backend(WAGTAIL_BACKEND)
     results = backend.search(query, EntryPage.objects.live())
     list(results[:20])

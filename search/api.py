@@ -15,9 +15,8 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import ValidationError
 from ninja.responses import Status
 from pydantic import field_validator
-from wagtail.models import Locale
 
-from archive.models import ENTRY_MODELS, PartnerCity, format_historical_date
+from archive.models import ENTRY_MODELS, format_historical_date
 from search.service import MAX_SUGGESTIONS, search_entries, suggest_entries
 from search.views import SearchForm
 
@@ -243,14 +242,11 @@ def search(request, response: HttpResponse, params: Query[SearchParams]):
         )
 
     add_never_cache_headers(response)
-    entries = [hit.entry for hit in results.hits]
-    languages = dict(Locale.objects.values_list("pk", "language_code"))
-    cities = PartnerCity.objects.in_bulk({entry.city_id for entry in entries if entry.city_id})
     return {
         "count": results.count,
         "page": params.page,
         "page_size": params.page_size,
-        "results": [_hit(hit, request, languages, cities) for hit in results.hits],
+        "results": [_hit(hit, request) for hit in results.hits],
         "facets": getattr(results, "facets", None) or {},
         "suggestion": results.suggestion,
         "notes": [str(note) for note in results.notes],
@@ -258,10 +254,11 @@ def search(request, response: HttpResponse, params: Query[SearchParams]):
     }
 
 
-def _hit(hit, request, languages, cities):
+def _hit(hit, request):
+    # The service loaded each entry with its locale and city, and each version with its locale.
     entry = hit.entry
-    language = languages.get(entry.locale_id, "")
-    city = cities.get(entry.city_id)
+    language = entry.locale.language_code
+    city = entry.city
     return {
         "id": entry.pk,
         "external_id": entry.external_id,
@@ -277,7 +274,7 @@ def _hit(hit, request, languages, cities):
         "translations": [
             {
                 "id": version.pk,
-                "language": languages.get(version.locale_id, ""),
+                "language": version.locale.language_code,
                 "title": version.title,
                 "url": version.get_full_url(request),
             }

@@ -51,14 +51,12 @@ class SearchForm(EntryFilterForm):
             return None
         try:
             west, south, east, north = (float(part) for part in value.split(","))
+            if not all(math.isfinite(number) for number in (west, south, east, north)):
+                raise ValueError(value)
         except ValueError:
             raise forms.ValidationError(
                 _("The map area must be four numbers: west, south, east and north."), code="invalid"
             ) from None
-        if not all(math.isfinite(number) for number in (west, south, east, north)):
-            raise forms.ValidationError(
-                _("The map area must be four numbers: west, south, east and north."), code="invalid"
-            )
         if not (-180 <= west <= 180 and -180 <= east <= 180):
             raise forms.ValidationError(_("The map area's longitudes must be between -180 and 180."), code="range")
         if not (-90 <= south <= 90 and -90 <= north <= 90):
@@ -274,7 +272,7 @@ def result_cards(results):
             label = also_in.get(code) or gettext("Also in %(language)s:") % {"language": languages.get(code, code)}
             versions.append(OtherVersion(page, code, label))
         note = ""
-        if getattr(hit, "matched_text", True) is False:
+        if not hit.matched_text:
             # Found by meaning alone (the engine's vectors): say why it is here.
             note = gettext("Related in meaning; your words do not appear in it.")
         cards.append(Card(hit, start + offset, hit.entry.locale.language_code, versions, note))
