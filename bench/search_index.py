@@ -35,9 +35,9 @@ Measured, in one run:
    updated on save, to show what that backend's share of publish() is.
 
 --experiments adds variants of rebuild() (VARIANTS: the module's rebuild with a part swapped in
-this process): the previous sending (1 thread, 500-document bulks, translog per request), the
-previous mapping (main text fields indexed), and a 384-dimension dense_vector field with random
-unit vectors (HNSW, int8 HNSW, int8 flat; in the documents or by updates after the text);
+this process): the previous sending (1 thread, 500-document bulks, translog per request) and a
+384-dimension dense_vector field with random unit vectors (HNSW, int8 HNSW, int8 flat; in the
+documents or by updates after the text);
 --only picks variants by a word of their label. The text of each is checked against a sample of
 the timed rebuild's documents. --publish-only builds the index with rebuild() (untimed) and
 times only the publishes. --profile adds a rebuild under cProfile (main thread only; not the
@@ -495,9 +495,9 @@ def publish_path(path, count, client, env, work):
 #
 # What a change to the module would do, tried on the module's own rebuild() with one of its
 # parts swapped in this process only (module attributes, no file changed): the previous sending
-# (one thread, 500-document bulks, translog synced per request), the previous mapping (the main
-# text fields indexed too), and a 384-dimension dense_vector field (random unit vectors in
-# float32 precision, as an embedding model gives them) indexed with HNSW or int8 HNSW, in the
+# (one thread, 500-document bulks, translog synced per request) and a 384-dimension
+# dense_vector field (random unit vectors in float32 precision, as an embedding model gives
+# them) indexed with HNSW or int8 HNSW, in the
 # same requests as the text or by partial updates once the text is in. Each variant builds a
 # complete index of the same entries and swaps the alias as rebuild() does; the text documents
 # are checked against a sample of the timed rebuild's.
@@ -541,9 +541,7 @@ def swapped(module, **attributes):
             setattr(module, name, value)
 
 
-def rebuild_variant(
-    *, threads=None, chunk=None, translog="async", mains_indexed=False, vectors=None, later=False, decimals=None
-):
+def rebuild_variant(*, threads=None, chunk=None, translog="async", vectors=None, later=False, decimals=None):
     """search.indexing.rebuild() with the given parts swapped; returns (index, documents, seconds).
 
     `vectors`: the dense_vector's index_options type; `decimals`: the vectors rounded so (their
@@ -561,9 +559,6 @@ def rebuild_variant(
         body = index_definition("unused", replicas=replicas, building=building).to_dict()
         if translog != "async":
             body["settings"].pop("translog.durability", None)
-        if mains_indexed:
-            for field in ("title", "summary", "body"):
-                body["mappings"]["properties"][field].pop("index", None)
         if vectors:
             body["mappings"]["properties"]["vector"] = vector_mapping(vectors)
         name = timestamped_name(alias)
@@ -605,7 +600,6 @@ VARIANTS = [
         "previous sending: 1 thread, 500-doc bulks, translog per request",
         {"threads": 1, "chunk": 500, "translog": "request"},
     ),
-    ("previous mapping: main text fields indexed too", {"mains_indexed": True}),
     ("+ dense_vector 384, hnsw", {"vectors": "hnsw"}),
     ("+ dense_vector 384, int8_hnsw", {"vectors": "int8_hnsw"}),
     ("+ dense_vector 384, int8_hnsw, 4 decimals", {"vectors": "int8_hnsw", "decimals": 4}),

@@ -1,4 +1,4 @@
-"""The analysis of Memoria's search index: German and Russian full text, folded names, autocomplete.
+"""The analysis of Memoria's search index: German and Russian full text, folded names.
 
 Only standard Elasticsearch names and options are used, so these settings run unchanged on our
 minimal node (whose plugin provides the names) and on any full Elasticsearch or Elastic Cloud.
@@ -99,27 +99,38 @@ russian_stem_overrides = token_filter(
 )
 russian_stemmer = token_filter("russian_stemmer", "stemmer", language="russian")
 
-russian_text = analyzer(
-    "russian_text",
+# Both languages in one pass, for text whose language is not its entry's alone (a German entry
+# quotes a Russian inscription, a Russian one names a German "Stolperstein"): each filter
+# changes only words of its own script, the German ones Latin words (stop words, umlauts,
+# compounds, stems) and the Russian ones Cyrillic words (ё, stop words, stems). One pass with
+# both instead of the two languages' chains each over the whole text: on 10,000 entries of the
+# bench, 17 % less of Elasticsearch's CPU in indexing, and one field to query and highlight
+# instead of two.
+BILINGUAL_FILTERS = [
+    "lowercase",
+    german_stop,
+    russian_stop,
+    "german_normalization",
+    german_decompounder,
+    german_stem_overrides,
+    german_stemmer,
+    russian_stem_overrides,
+    russian_stemmer,
+    same_position_unique,
+]
+bilingual_text = analyzer("bilingual_text", char_filter=[russian_yo], tokenizer="standard", filter=BILINGUAL_FILTERS)
+bilingual_text_search = analyzer(
+    "bilingual_text_search",
     char_filter=[russian_yo],
     tokenizer="standard",
-    filter=["lowercase", russian_stop, russian_stem_overrides, russian_stemmer],
+    filter=[each for each in BILINGUAL_FILTERS if each is not german_decompounder],
 )
 
 # Names and titles in any language, without stemming: "Müller" and "Muller" meet, "Мюллер" does
 # not (transliteration between the scripts is not done here).
 folding = analyzer("folding", tokenizer="standard", filter=["lowercase", "asciifolding"])
 
-# Prefixes of each word at index time, so that "Stolp" finds "Stolperstein"; the query itself is
-# only folded, or "Stolp" would also match everything starting with "St".
-autocomplete_prefixes = token_filter("autocomplete_prefixes", "edge_ngram", min_gram=2, max_gram=20)
-autocomplete = analyzer(
-    "autocomplete",
-    tokenizer="standard",
-    filter=["lowercase", "asciifolding", autocomplete_prefixes],
-)
-
-ANALYZERS = (german_text, german_text_search, russian_text, folding, autocomplete)
+ANALYZERS = (german_text, german_text_search, bilingual_text, bilingual_text_search, folding)
 
 
 def analysis_settings() -> dict:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from elasticsearch import Elasticsearch
+from elasticsearch.serializer import OrjsonSerializer
 
 _clients = {}
 
@@ -19,5 +20,11 @@ def get_client(timeout: float | None = None) -> Elasticsearch:
     timeout = timeout if timeout is not None else settings.MEMORIA_SEARCH_TIMEOUT
     key = (settings.ELASTICSEARCH_URL, timeout)
     if key not in _clients:
-        _clients[key] = Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=timeout, max_retries=0)
+        _clients[key] = Elasticsearch(
+            settings.ELASTICSEARCH_URL,
+            request_timeout=timeout,
+            max_retries=0,
+            # A rebuild's bulk bodies and a query's vector: orjson writes and reads them several times faster.
+            serializer=OrjsonSerializer(),
+        )
     return _clients[key]

@@ -50,31 +50,24 @@ from wagtail.models import pages as wagtail_pages
 from archive.models import ENTRY_MODELS, CommemoratedPerson, EntryPage, EntryTag, InitiativePage, TestimonyPage
 from archive.models.dates import format_historical_date
 from archive.text import html_to_text
-from search.analysis import ANALYZERS, autocomplete, folding, german_text, german_text_search, russian_text
+from search import analysis
+from search.analysis import ANALYZERS, folding, german_text, german_text_search
 from search.client import index_alias
 from search.transliteration import index_keys
 
 LANGUAGES = ("de", "ru")
 
 
-def multilingual_text(*, autocompletion=False):
-    """Text searched in both languages: `.de` and `.ru` stem, `.folded` only folds (for names).
+def bilingual_text(*, folded=True):
+    """Text searched in both languages (search.analysis.bilingual_text), and `.folded` as written.
 
-    An entry is written in one language, but citations, names and inscriptions cross over, so
-    every text field gets both language analyses instead of one picked by locale. The main field
-    itself is not indexed: no query or highlight asks it (the service searches and highlights the
-    subfields, `body.*` does not match `body`), and analysing every text a fourth time cost some
-    8 % of Elasticsearch's CPU in a rebuild and 11 % of the index's size (20,000 entries). It
-    still holds the text in `_source`, which the subfields are analysed from.
+    An entry is written in one language, but citations, names and inscriptions cross over: one
+    analysis whose German filters change only Latin words and whose Russian ones only Cyrillic
+    words stems both in any entry. `.folded` only folds (names, words of a third language, "did
+    you mean").
     """
-    fields = {
-        "de": Text(analyzer=german_text, search_analyzer=german_text_search),
-        "ru": Text(analyzer=russian_text),
-        "folded": Text(analyzer=folding),
-    }
-    if autocompletion:
-        fields["autocomplete"] = Text(analyzer=autocomplete, search_analyzer=folding)
-    return Text(index=False, fields=fields)
+    fields = {"folded": Text(analyzer=folding)} if folded else {}
+    return Text(analyzer=analysis.bilingual_text, search_analyzer=analysis.bilingual_text_search, fields=fields)
 
 
 def names_text():
@@ -88,12 +81,12 @@ class EntryDocument(Document):
     Only the mapping: the documents themselves are plain dicts from entry_sources() below.
     """
 
-    title = multilingual_text(autocompletion=True)
+    title = bilingual_text()
     # The summary stays apart from the body: it is short, worth a boost, and the natural snippet.
-    summary = multilingual_text()
+    summary = bilingual_text(folded=False)
     # All running text a reader may search in: the body, a memorial's inscription, a testimony's
     # transcript, an initiative's organisers. One field keeps queries and highlighting simple.
-    body = multilingual_text()
+    body = bilingual_text()
     # The people an entry is about (those commemorated, a witness who may be named): kept apart
     # from the body so a name can weigh more and is folded, not stemmed as prose.
     people = names_text()

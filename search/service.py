@@ -153,13 +153,10 @@ class ElasticsearchSearch:
 
     name = "elasticsearch"
     text_fields = [
-        "title.de^3",
-        "title.ru^3",
+        "title^3",
         "title.folded^2",
-        "summary.de^1.5",
-        "summary.ru^1.5",
-        "body.de",
-        "body.ru",
+        "summary^1.5",
+        "body",
         "body.folded",
         "people^2",
         "people.de^2",
@@ -462,10 +459,8 @@ HIGHLIGHT = {
     # The fields a snippet comes from, each analysed as it is searched; not the title, which the
     # result shows anyway (every highlighted field re-reads the text: a third of a query's time).
     "fields": {
-        "body.de": {"fragment_size": 200, "number_of_fragments": 1},
-        "body.ru": {"fragment_size": 200, "number_of_fragments": 1},
-        "summary.de": {},
-        "summary.ru": {},
+        "body": {"fragment_size": 200, "number_of_fragments": 1},
+        "summary": {},
     },
     "require_field_match": False,
 }

@@ -19,6 +19,26 @@ ES_VERSION=8.19.21
 ES_USER=memoria-es
 JAVA_HOME_17=/usr/lib/jvm/java-17-openjdk-amd64
 
+# The JDK the node runs on: $MEMORIA_ES_JAVA_HOME, else the newest installed JDK from 21 to 25
+# (the range Elasticsearch 8.19 supports), else Java 17. From 21 on, Lucene scores vectors with
+# the JDK's vector API (SIMD) and Elasticsearch loads its native vector library; on 17 both are
+# plain Java.
+run_java_home() {
+    if [[ -n ${MEMORIA_ES_JAVA_HOME:-} ]]; then
+        echo "$MEMORIA_ES_JAVA_HOME"
+        return
+    fi
+    local best=$JAVA_HOME_17 best_major=17 java major
+    for java in /usr/lib/jvm/*/bin/java; do
+        [[ -x $java ]] || continue
+        major=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+        if [[ $major =~ ^[0-9]+$ ]] && ((major >= 21 && major <= 25 && major > best_major)); then
+            best=$(dirname "$(dirname "$java")") best_major=$major
+        fi
+    done
+    echo "$best"
+}
+
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
 CACHE=$REPO_ROOT/.cache/elasticsearch
@@ -148,8 +168,10 @@ cmd_start() {
     mkdir -p "$run/data" "$run/logs" "$run/tmp"
     cp "$PLUGIN_BUILD/stamp" "$run/plugin.stamp"
     chown -R "$ES_USER:" "$home" "$run"
-    log "starting elasticsearch on $URL"
-    runuser -u "$ES_USER" -- env ES_JAVA_HOME=$JAVA_HOME_17 ES_JAVA_OPTS="-Xms512m -Xmx512m" ES_TMPDIR="$run/tmp" \
+    local java_home
+    java_home=$(run_java_home)
+    log "starting elasticsearch on $URL (Java: $java_home)"
+    runuser -u "$ES_USER" -- env ES_JAVA_HOME=$java_home ES_JAVA_OPTS="-Xms512m -Xmx512m" ES_TMPDIR="$run/tmp" \
         "$home/bin/elasticsearch" -d -p "$run/es.pid" \
         -Ecluster.name=memoria-$PORT \
         -Enode.name=memoria-$PORT \
