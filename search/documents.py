@@ -15,12 +15,12 @@ indexed at all is decided by archive.listing.visible_entries.
 """
 
 import datetime
-import json
 import re
 import uuid
 from functools import lru_cache
 from urllib.parse import quote
 
+import orjson
 from django.conf import settings
 from django.db.models import TextField
 from django.db.models.functions import Cast
@@ -104,14 +104,16 @@ class EntryDocument(Document):
     decade = Integer()
     date = Date()
     date_precision = Keyword()
-    display_date_de = Keyword(index=False)
-    display_date_ru = Keyword(index=False)
+    # Shown, never searched, sorted or counted: in `_source` only (doc_values would be written
+    # for every document and never read).
+    display_date_de = Keyword(index=False, doc_values=False)
+    display_date_ru = Keyword(index=False, doc_values=False)
     has_media = Boolean()
     location = GeoPoint()
     suggest = Completion(analyzer=folding)
     # The names (title, people, places, cities) as script-independent keys (search.transliteration):
     # "Schukow", "Zhukov" and "Жуков" share one. Exact keys, so a keyword field.
-    translit = Keyword()
+    translit = Keyword(doc_values=False)
     # The entry's text as a sentence embedding (search.embeddings), computed by the worker, not on
     # save: an entry is indexed without one until it is there. Float HNSW, not int8: the margins
     # between the right entry and the next are as small as 0.01 in cosine on our test pairs.
@@ -127,8 +129,8 @@ class EntryDocument(Document):
     # term up in the dictionary first. On 100,000 entries (the 50 queries of
     # bench/search_latency.py) that aggregation took 5 ms a query on this field, 10 on the key.
     translation_group = Long()
-    url = Keyword(index=False)
-    external_id = Keyword()
+    url = Keyword(index=False, doc_values=False)
+    external_id = Keyword(doc_values=False)
     page_id = Integer()
     published_at = Date()
 
@@ -252,7 +254,7 @@ def _stream_text(stored: str | None) -> str:
     """archive.text.stream_to_text on the stored JSON of a stream: its blocks are never made into
     values (which would fetch a body's images and documents from the database, page by page)."""
     parts = []
-    for block in json.loads(stored) if stored else ():
+    for block in orjson.loads(stored) if stored else ():
         kind, value = block["type"], block["value"]
         if kind == "paragraph":
             parts.append(html_to_text(value))
