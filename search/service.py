@@ -86,8 +86,13 @@ class DatabaseSearch:
         page = paginator.get_page(page_number)
         entries = with_card_relations(page.object_list)
         versions = _public_versions([entry.pk for entry in entries])
+        linked = card_pages({other for _shown, others in versions.values() for other in others})
         hits = [
-            SearchHit(entry, highlight(_snippet_source(entry), text), translations=versions[entry.pk][1])
+            SearchHit(
+                entry,
+                highlight(_snippet_source(entry), text),
+                translations=[linked[other] for other in versions[entry.pk][1] if other in linked],
+            )
             for entry in _one_version_each(entries, reader_language)
             if entry.pk in versions
         ]
@@ -132,6 +137,17 @@ def with_card_relations(entries):
     entries = list(entries)
     prefetch_related_objects(entries, "locale", "city", "image")
     return entries
+
+
+def card_pages(page_ids) -> dict:
+    """{id: page} with what a result card and a version link show, in one query (two with images).
+
+    Plain EntryPages, not their specific types (a query per type): a card needs the title, URL,
+    type, date, city, summary and image, all on EntryPage; its snippet comes from the index.
+    """
+    pages = list(EntryPage.objects.filter(pk__in=page_ids).defer_streamfields().select_related("locale", "city"))
+    prefetch_related_objects([page for page in pages if page.image_id], "image")
+    return {page.pk: page for page in pages}
 
 
 def _snippet_source(entry):
@@ -407,29 +423,24 @@ class ElasticsearchSearch:
     def _hits(response, text, reader_language):
         found = response["hits"]["hits"]
         versions = _public_versions([int(hit["_id"]) for hit in found], reader_language)
-        shown_ids = [shown for shown, _others in versions.values()]
-        cards = {page.pk: page for page in with_card_relations(EntryPage.objects.filter(pk__in=shown_ids).specific())}
+        pages = card_pages({page for shown, others in versions.values() for page in (shown, *others)})
         hits = []
         for hit in found:
             page_id = int(hit["_id"])
             shown, others = versions.get(page_id, (None, []))
-            entry = cards.get(shown)
+            entry = pages.get(shown)
             if entry is None:
                 continue  # deleted or withdrawn since it was indexed; the outbox will remove it
             # The reader's language first: that version is the result, the one that matched is linked.
-            if entry.pk == page_id:
-                highlights = hit.get("highlight") or {}
-                fragments = [f for field in sorted(highlights, key=_body_first) for f in highlights[field]]
-                snippet = mark_safe(fragments[0]) if fragments else highlight(_snippet_source(entry), text)  # noqa: S308 -- encoder "html"
-            else:
-                snippet = highlight(_snippet_source(entry), text)
+            own = entry.pk == page_id
+            snippet = _snippet(hit.get("highlight") or {}) if own else highlight(entry.summary, text)
             matched = set(hit.get("matched_queries") or ())
             hits.append(
                 SearchHit(
                     entry,
                     snippet,
                     hit.get("_score"),
-                    translations=others,
+                    translations=[pages[other] for other in others if other in pages],
                     matched_text=bool(matched - {"vector"}),
                     matched=matched,
                 )
@@ -458,12 +469,24 @@ HIGHLIGHT = {
     "post_tags": ["</mark>"],
     # The fields a snippet comes from, each analysed as it is searched; not the title, which the
     # result shows anyway (every highlighted field re-reads the text: a third of a query's time).
+    # Where no word matched (an entry found by meaning), each field's beginning: the snippet
+    # then comes from the index too, not from the page's text in the database.
     "fields": {
-        "body": {"fragment_size": 200, "number_of_fragments": 1},
-        "summary": {},
+        "body": {"fragment_size": 200, "number_of_fragments": 1, "no_match_size": 200},
+        "summary": {"no_match_size": 240},
     },
     "require_field_match": False,
 }
+
+
+def _snippet(highlights):
+    """The fragment with a marked word, the body's first; where none has one, the summary's beginning."""
+    fragments = {name: fragment for name, (fragment, *_rest) in highlights.items()}
+    marked = [name for name in ("body", "summary") if "<mark>" in fragments.get(name, "")]
+    for name in marked or ("summary", "body"):
+        if fragments.get(name):
+            return mark_safe(fragments[name])  # noqa: S308 -- encoder "html": the text is escaped
+    return ""
 
 
 def _cleaned(form):
@@ -516,9 +539,8 @@ def _public_versions(page_ids, reader_language=None):
     """For each page still public: the version to show and the other public versions to link.
 
     The version shown is the one in the reader's language where the entry has one, else the
-    page itself. The choice is made on plain rows; only the links become (light) pages here:
-    whoever shows the cards loads those, with what a card needs.
-    Returns {page id: (id of the version shown, [the other versions, by language])}.
+    page itself. Plain rows, one query: whoever shows the cards loads the pages (card_pages).
+    Returns {page id: (id of the version shown, [ids of the other versions, by language])}.
     """
     wanted = set(page_ids)
     keys = EntryPage.objects.filter(pk__in=wanted).values("translation_key")
@@ -538,15 +560,7 @@ def _public_versions(page_ids, reader_language=None):
             if page_id in wanted:
                 shown = readers[0] if readers else page_id
                 choices[page_id] = (shown, [other for other, _ in versions if other != shown])
-    linked = {other for _shown, others in choices.values() for other in others}
-    pages = {
-        page.pk: page for page in EntryPage.objects.filter(pk__in=linked).defer_streamfields().select_related("locale")
-    }
-    return {page_id: (shown, [pages[o] for o in others if o in pages]) for page_id, (shown, others) in choices.items()}
-
-
-def _body_first(field_name):
-    return (not field_name.startswith("body"), field_name)
+    return choices
 
 
 def _page_number(value, last):
