@@ -85,8 +85,7 @@ class DatabaseSearch:
         paginator = Paginator(results, page_size)
         page = paginator.get_page(page_number)
         entries = with_card_relations(page.object_list)
-        versions = _public_versions([entry.pk for entry in entries])
-        linked = card_pages({other for _shown, others in versions.values() for other in others})
+        versions, linked = _public_versions([entry.pk for entry in entries])
         hits = [
             SearchHit(
                 entry,
@@ -137,17 +136,6 @@ def with_card_relations(entries):
     entries = list(entries)
     prefetch_related_objects(entries, "locale", "city", "image")
     return entries
-
-
-def card_pages(page_ids) -> dict:
-    """{id: page} with what a result card and a version link show, in one query (two with images).
-
-    Plain EntryPages, not their specific types (a query per type): a card needs the title, URL,
-    type, date, city, summary and image, all on EntryPage; its snippet comes from the index.
-    """
-    pages = list(EntryPage.objects.filter(pk__in=page_ids).defer_streamfields().select_related("locale", "city"))
-    prefetch_related_objects([page for page in pages if page.image_id], "image")
-    return {page.pk: page for page in pages}
 
 
 def _snippet_source(entry):
@@ -422,8 +410,7 @@ class ElasticsearchSearch:
     @staticmethod
     def _hits(response, text, reader_language):
         found = response["hits"]["hits"]
-        versions = _public_versions([int(hit["_id"]) for hit in found], reader_language)
-        pages = card_pages({page for shown, others in versions.values() for page in (shown, *others)})
+        versions, pages = _public_versions([int(hit["_id"]) for hit in found], reader_language)
         hits = []
         for hit in found:
             page_id = int(hit["_id"])
@@ -535,24 +522,48 @@ def did_you_mean(text, response):
     return corrected if corrected.lower() != text.lower() else None
 
 
+# What a result card and a version link show of an entry (title, link, type, date, city, summary,
+# image, place on the map, the API's fields), all on EntryPage: loading only these, not the
+# specific page with every field, halved the time to load a page of results (bench/search_latency.py).
+CARD_FIELDS = (
+    "title",
+    "url_path",
+    "content_type",
+    "locale",
+    "city",
+    "image",
+    "summary",
+    "date",
+    "date_precision",
+    "latitude",
+    "longitude",
+    "translation_key",
+    "external_id",
+)
+
+
 def _public_versions(page_ids, reader_language=None):
     """For each page still public: the version to show and the other public versions to link.
 
     The version shown is the one in the reader's language where the entry has one, else the
-    page itself. Plain rows, one query: whoever shows the cards loads the pages (card_pages).
-    Returns {page id: (id of the version shown, [ids of the other versions, by language])}.
+    page itself. One query for every public version of these entries, with what a card shows
+    (CARD_FIELDS, locale, city; their images in a second query where there are any).
+    Returns ({page id: (id of the version shown, [ids of the other versions, by language])},
+    {id: page} for every version).
     """
     wanted = set(page_ids)
     keys = EntryPage.objects.filter(pk__in=wanted).values("translation_key")
-    rows = (
+    pages = list(
         visible_entries()
         .filter(translation_key__in=keys)
         .order_by("locale__language_code")
-        .values_list("pk", "translation_key", "locale__language_code")
+        .select_related("locale", "city")
+        .only(*CARD_FIELDS)
     )
+    prefetch_related_objects([page for page in pages if page.image_id], "image")
     by_key = {}
-    for page_id, key, language in rows:
-        by_key.setdefault(key, []).append((page_id, language))
+    for page in pages:
+        by_key.setdefault(page.translation_key, []).append((page.pk, page.locale.language_code))
     choices = {}
     for versions in by_key.values():
         readers = [page_id for page_id, language in versions if language == reader_language]
@@ -560,7 +571,7 @@ def _public_versions(page_ids, reader_language=None):
             if page_id in wanted:
                 shown = readers[0] if readers else page_id
                 choices[page_id] = (shown, [other for other, _ in versions if other != shown])
-    return choices
+    return choices, {page.pk: page for page in pages}
 
 
 def _page_number(value, last):
