@@ -291,16 +291,26 @@ class PageURLs:
         self.parents = {}
 
     def __call__(self, url_path: str) -> str | None:
-        root = next((root for root in self.root_paths if url_path.startswith(root.root_path)), None)
-        if root is None:
-            return None  # not below any site: not routable
-        language = self.active if self.active_variant == root.language_code else root.language_code
-        path = self._path(language, url_path[len(root.root_path) :])
+        """page.url: the path, or with several sites the full URL."""
+        root, path = self._root_and_path(url_path)
         if path is None:
             return None
-        if not self.append_slash and path != "/":
-            path = path.rstrip("/")
         return root.root_url + path if self.several_sites else path
+
+    def full(self, url_path: str) -> str | None:
+        """page.full_url: the site's root URL and the path."""
+        root, path = self._root_and_path(url_path)
+        return None if path is None else root.root_url + path
+
+    def _root_and_path(self, url_path):
+        root = next((root for root in self.root_paths if url_path.startswith(root.root_path)), None)
+        if root is None:
+            return None, None  # not below any site: not routable
+        language = self.active if self.active_variant == root.language_code else root.language_code
+        path = self._path(language, url_path[len(root.root_path) :])
+        if path is not None and not self.append_slash and path != "/":
+            path = path.rstrip("/")
+        return root, path
 
     def _path(self, language, relative, leaf=True):
         key = (language, relative)

@@ -9,16 +9,21 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from elasticsearch import ApiError, TransportError
+from wagtail.images import get_image_model
+from wagtail.models import Locale
 from wagtail.search.query import And, Or, PlainText
 
 from archive.listing import filter_entries, visible_entries
-from archive.models import EntryPage
+from archive.models import EntryPage, PartnerCity
+from archive.models.dates import format_historical_date
 from search import transliteration
+from search.documents import PageURLs
 from search.highlight import highlight
 
 logger = logging.getLogger("memoria.search")
@@ -522,16 +527,15 @@ def did_you_mean(text, response):
     return corrected if corrected.lower() != text.lower() else None
 
 
-# What a result card and a version link show of an entry (title, link, type, date, city, summary,
-# image, place on the map, the API's fields), all on EntryPage: loading only these, not the
-# specific page with every field, halved the time to load a page of results (bench/search_latency.py).
-CARD_FIELDS = (
+# What a result card and a version link show of an entry version (title, link, type, date, city,
+# summary, image, place on the map, the API's fields), read as plain values.
+CARD_COLUMNS = (
+    "pk",
     "title",
     "url_path",
-    "content_type",
-    "locale",
-    "city",
-    "image",
+    "content_type_id",
+    "locale_id",
+    "locale__language_code",
     "summary",
     "date",
     "date_precision",
@@ -539,31 +543,122 @@ CARD_FIELDS = (
     "longitude",
     "translation_key",
     "external_id",
+    "image_id",
+    "city_id",
+    "city__slug",
+    "city__name_de",
+    "city__name_ru",
 )
+
+
+@dataclass(eq=False)
+class EntryCard:
+    """An entry version as a result card, a version link and the API show it: no page instance.
+
+    Wagtail pages are expensive to make (every field, modelcluster's relations): the twenty-odd
+    versions of a page of results took 7.4 ms as pages against 1.4 ms as values, on 100,000
+    entries (bench/search_latency.py). Duck-types what the card template, the views and the
+    API read of a page.
+    """
+
+    pk: int
+    title: str
+    url_path: str
+    content_type_id: int
+    locale: Locale
+    summary: str
+    date: object
+    date_precision: str
+    latitude: float | None
+    longitude: float | None
+    translation_key: object
+    external_id: str
+    image_id: int | None
+    city: PartnerCity | None
+    urls: PageURLs
+    image: object = None
+
+    @property
+    def id(self):
+        return self.pk
+
+    @property
+    def url(self):
+        return self.urls(self.url_path)
+
+    def get_url(self, request=None):
+        return self.url
+
+    def get_full_url(self, request=None):
+        return self.urls.full(self.url_path)
+
+    @functools.cached_property
+    def specific_class(self):
+        return ContentType.objects.get_for_id(self.content_type_id).model_class()
+
+    @property
+    def entry_type(self):
+        return self.specific_class.entry_type_slug
+
+    @property
+    def display_date(self):
+        return format_historical_date(self.date, self.date_precision)
+
+
+def _cards(rows) -> dict:
+    """{id: EntryCard} from values() rows of CARD_COLUMNS, their images in one query where there are any."""
+    urls = PageURLs()
+    locales, cities, cards = {}, {None: None}, {}
+    for row in rows:
+        locale = locales.get(row["locale_id"])
+        if locale is None:
+            locale = locales[row["locale_id"]] = Locale(id=row["locale_id"], language_code=row["locale__language_code"])
+        city = cities.get(row["city_id"])
+        if row["city_id"] not in cities:
+            city = cities[row["city_id"]] = PartnerCity(
+                id=row["city_id"], slug=row["city__slug"], name_de=row["city__name_de"], name_ru=row["city__name_ru"]
+            )
+        cards[row["pk"]] = EntryCard(
+            pk=row["pk"],
+            title=row["title"],
+            url_path=row["url_path"],
+            content_type_id=row["content_type_id"],
+            locale=locale,
+            summary=row["summary"],
+            date=row["date"],
+            date_precision=row["date_precision"],
+            latitude=row["latitude"],
+            longitude=row["longitude"],
+            translation_key=row["translation_key"],
+            external_id=row["external_id"],
+            image_id=row["image_id"],
+            city=city,
+            urls=urls,
+        )
+    image_ids = {card.image_id for card in cards.values() if card.image_id}
+    if image_ids:
+        images = get_image_model().objects.in_bulk(image_ids)
+        for card in cards.values():
+            card.image = images.get(card.image_id)
+    return cards
 
 
 def _public_versions(page_ids, reader_language=None):
     """For each page still public: the version to show and the other public versions to link.
 
     The version shown is the one in the reader's language where the entry has one, else the
-    page itself. One query for every public version of these entries, with what a card shows
-    (CARD_FIELDS, locale, city; their images in a second query where there are any).
+    page itself. One query for every public version of these entries (and one for their
+    images, if any).
     Returns ({page id: (id of the version shown, [ids of the other versions, by language])},
-    {id: page} for every version).
+    {id: EntryCard} for every version).
     """
     wanted = set(page_ids)
     keys = EntryPage.objects.filter(pk__in=wanted).values("translation_key")
-    pages = list(
-        visible_entries()
-        .filter(translation_key__in=keys)
-        .order_by("locale__language_code")
-        .select_related("locale", "city")
-        .only(*CARD_FIELDS)
-    )
-    prefetch_related_objects([page for page in pages if page.image_id], "image")
+    rows = visible_entries().filter(translation_key__in=keys).order_by("locale__language_code").values(*CARD_COLUMNS)
+    cards = _cards(rows)
     by_key = {}
-    for page in pages:
-        by_key.setdefault(page.translation_key, []).append((page.pk, page.locale.language_code))
+    for card in cards.values():
+        by_key.setdefault(card.translation_key, []).append((card.pk, card.locale.language_code))
     choices = {}
     for versions in by_key.values():
         readers = [page_id for page_id, language in versions if language == reader_language]
@@ -571,7 +666,7 @@ def _public_versions(page_ids, reader_language=None):
             if page_id in wanted:
                 shown = readers[0] if readers else page_id
                 choices[page_id] = (shown, [other for other, _ in versions if other != shown])
-    return choices, {page.pk: page for page in pages}
+    return choices, cards
 
 
 def _page_number(value, last):
