@@ -95,7 +95,7 @@ class DatabaseSearch:
             SearchHit(
                 entry,
                 highlight(_snippet_source(entry), text),
-                translations=[linked[other] for other in versions[entry.pk][1] if other in linked],
+                translations=[linked[other] for other in versions[entry.pk][1]],
             )
             for entry in _one_version_each(entries, reader_language)
             if entry.pk in versions
@@ -432,7 +432,7 @@ class ElasticsearchSearch:
                     entry,
                     snippet,
                     hit.get("_score"),
-                    translations=[pages[other] for other in others if other in pages],
+                    translations=[pages[other] for other in others],
                     matched_text=bool(matched - {"vector"}),
                     matched=matched,
                 )
