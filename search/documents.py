@@ -50,15 +50,21 @@ from wagtail.models import pages as wagtail_pages
 from archive.models import ENTRY_MODELS, CommemoratedPerson, EntryPage, EntryTag, InitiativePage, TestimonyPage
 from archive.models.dates import format_historical_date
 from archive.text import html_to_text
-from search import analysis
-from search.analysis import ANALYZERS, folding, german_text, german_text_search
+from search.analysis import (
+    ANALYZERS,
+    bilingual_text,
+    bilingual_text_search,
+    folding,
+    german_text,
+    german_text_search,
+)
 from search.client import index_alias
 from search.transliteration import index_keys
 
 LANGUAGES = ("de", "ru")
 
 
-def bilingual_text(*, folded=True):
+def bilingual_field(*, folded=True):
     """Text searched in both languages (search.analysis.bilingual_text), and `.folded` as written.
 
     An entry is written in one language, but citations, names and inscriptions cross over: one
@@ -67,7 +73,7 @@ def bilingual_text(*, folded=True):
     you mean").
     """
     fields = {"folded": Text(analyzer=folding)} if folded else {}
-    return Text(analyzer=analysis.bilingual_text, search_analyzer=analysis.bilingual_text_search, fields=fields)
+    return Text(analyzer=bilingual_text, search_analyzer=bilingual_text_search, fields=fields)
 
 
 def names_text():
@@ -81,12 +87,12 @@ class EntryDocument(Document):
     Only the mapping: the documents themselves are plain dicts from entry_sources() below.
     """
 
-    title = bilingual_text()
+    title = bilingual_field()
     # The summary stays apart from the body: it is short, worth a boost, and the natural snippet.
-    summary = bilingual_text(folded=False)
+    summary = bilingual_field(folded=False)
     # All running text a reader may search in: the body, a memorial's inscription, a testimony's
     # transcript, an initiative's organisers. One field keeps queries and highlighting simple.
-    body = bilingual_text()
+    body = bilingual_field()
     # The people an entry is about (those commemorated, a witness who may be named): kept apart
     # from the body so a name can weigh more and is folded, not stemmed as prose.
     people = names_text()

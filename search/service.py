@@ -21,7 +21,6 @@ from wagtail.search.query import And, Or, PlainText
 
 from archive.listing import filter_entries, visible_entries
 from archive.models import EntryPage, PartnerCity
-from archive.models.dates import format_historical_date
 from search import transliteration
 from search.documents import PageURLs
 from search.highlight import highlight
@@ -596,26 +595,21 @@ class EntryCard:
     def specific_class(self):
         return ContentType.objects.get_for_id(self.content_type_id).model_class()
 
-    @property
-    def entry_type(self):
-        return self.specific_class.entry_type_slug
-
-    @property
-    def display_date(self):
-        return format_historical_date(self.date, self.date_precision)
+    # The page's own definitions: they read only the fields above.
+    entry_type = EntryPage.entry_type
+    display_date = EntryPage.display_date
 
 
 def _cards(rows) -> dict:
     """{id: EntryCard} from values() rows of CARD_COLUMNS, their images in one query where there are any."""
     urls = PageURLs()
+    # One locale and city object each, shared by the cards (a city is a ClusterableModel: not cheap).
     locales, cities, cards = {}, {None: None}, {}
     for row in rows:
-        locale = locales.get(row["locale_id"])
-        if locale is None:
-            locale = locales[row["locale_id"]] = Locale(id=row["locale_id"], language_code=row["locale__language_code"])
-        city = cities.get(row["city_id"])
+        if row["locale_id"] not in locales:
+            locales[row["locale_id"]] = Locale(id=row["locale_id"], language_code=row["locale__language_code"])
         if row["city_id"] not in cities:
-            city = cities[row["city_id"]] = PartnerCity(
+            cities[row["city_id"]] = PartnerCity(
                 id=row["city_id"], slug=row["city__slug"], name_de=row["city__name_de"], name_ru=row["city__name_ru"]
             )
         cards[row["pk"]] = EntryCard(
@@ -623,7 +617,7 @@ def _cards(rows) -> dict:
             title=row["title"],
             url_path=row["url_path"],
             content_type_id=row["content_type_id"],
-            locale=locale,
+            locale=locales[row["locale_id"]],
             summary=row["summary"],
             date=row["date"],
             date_precision=row["date_precision"],
@@ -632,7 +626,7 @@ def _cards(rows) -> dict:
             translation_key=row["translation_key"],
             external_id=row["external_id"],
             image_id=row["image_id"],
-            city=city,
+            city=cities[row["city_id"]],
             urls=urls,
         )
     image_ids = {card.image_id for card in cards.values() if card.image_id}
