@@ -392,6 +392,83 @@ def test_configured_filter_with_mapping_char_filter_and_normalizer(es_client, es
     assert analyze(es_client, index=index, field="tag", text="Ёлка Café") == ["елка cafe"]
 
 
+# The plugin's own ways to the reference's tokens: asciifolding, dictionary_decompounder and unique
+# (only_on_same_position) skip work Lucene's classes would do on tokens it cannot change. They must
+# give exactly Lucene's tokens.
+
+
+def test_asciifolding_folds_every_character_as_lucene_does(es_client):
+    # With preserve_original the plugin's asciifolding is Lucene's ASCIIFoldingFilter itself: at
+    # each position the folded token, then the original where it differs. Without, a filter of
+    # the plugin's that passes a token whose characters all fold to themselves as it is. Each
+    # character of the Basic Multilingual Plane, as a token of its own, through both.
+    characters = [chr(c) for c in range(0x80, 0x10000) if not (0xD800 <= c <= 0xDFFF or chr(c).isspace())]
+    changed = 0
+    for start in range(0, len(characters), 4000):
+        chunk = characters[start : start + 4000]
+        text = " ".join(chunk)
+        folded = analyze(es_client, tokenizer="whitespace", filter=["asciifolding"], text=text)
+        lucene = es_client.indices.analyze(
+            tokenizer="whitespace", filter=[{"type": "asciifolding", "preserve_original": True}], text=text
+        )["tokens"]
+        lucene_folded = {}
+        for token in lucene:
+            lucene_folded.setdefault(token["position"], token["token"])
+        assert folded == list(lucene_folded.values())
+        changed += len(lucene) - len(lucene_folded)
+    # Both ways were taken: many characters fold (é, ł, ⑽), Cyrillic and most others do not.
+    assert 1000 < changed < len(characters) - 10000
+
+
+DECOMPOUNDER_CASES = {
+    # A token in two scripts is still searched for parts in the script of the list, and not elsewhere.
+    "German list, mixed tokens": (
+        {"word_list": ["Donau", "dampf", "schiff"]},
+        "Donauпароход пароходDampfschiff",
+        ["Donauпароход", "Donau", "пароходDampfschiff", "schiff"],
+    ),
+    "Cyrillic list": (
+        {"word_list": ["пар", "ход"], "min_subword_size": 3},
+        "пароход Dampfпароход",
+        ["пароход", "пар", "ход", "Dampfпароход", "пар", "ход"],
+    ),
+    # A part is a run of the list's letters: "·" (which the tokenizer keeps inside a word) breaks it.
+    "letters outside the list": (
+        {"word_list": ["partner", "schaft"], "min_subword_size": 4},
+        "part·nerschaft pa·rt·ne·rs·ch·af·t",
+        ["part·nerschaft", "schaft", "pa·rt·ne·rs·ch·af·t"],
+    ),
+    "case-insensitive list": (
+        {"word_list": ["donau", "dampf", "schiff"], "word_list_case": True},
+        "DONAUDAMPFSCHIFF",
+        ["DONAUDAMPFSCHIFF", "DONAU", "DAMPF", "SCHIFF"],
+    ),
+}
+
+
+@pytest.mark.parametrize("options,text,expected", DECOMPOUNDER_CASES.values(), ids=DECOMPOUNDER_CASES.keys())
+def test_dictionary_decompounder_across_scripts(es_client, options, text, expected):
+    decompounder = {"type": "dictionary_decompounder", **options}
+    assert analyze(es_client, tokenizer="standard", filter=[decompounder], text=text) == expected
+
+
+def test_unique_only_on_same_position(es_client):
+    # "Donau" is a word of the list itself: the decompounder adds it again at its own position.
+    decompounder = {"type": "dictionary_decompounder", "word_list": ["Donau", "schiff"]}
+    unique = {"type": "unique", "only_on_same_position": True}
+    tokens = es_client.indices.analyze(
+        tokenizer="standard", filter=[decompounder, unique], text="Donau Donauschiff Donau Donau"
+    )["tokens"]
+    assert [(token["token"], token["position"]) for token in tokens] == [
+        ("Donau", 0),
+        ("Donauschiff", 1),
+        ("Donau", 1),
+        ("schiff", 1),
+        ("Donau", 2),
+        ("Donau", 3),
+    ]
+
+
 # --- Memoria's languages ---------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from archive.factories import (
     TestimonyPageFactory,
 )
 from archive.models import DatePrecision, EntryPage, TestimonyPage, Theme
-from search.documents import create_index, entry_sources, index_template
+from search.documents import create_index, entry_sources, index_template, suggestion_inputs
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,34 @@ def memorial_site(archive_de, vocabulary):
     CommemoratedPersonFactory(site=page, name="Adolf Kahn")
     CommemoratedPersonFactory(site=page, name="Emma Kahn")
     return page
+
+
+SUGGESTION_INPUTS = {
+    # A tail from each word but a number, a short word or a function word of either language.
+    "German": ("Stolperstein für Hedwig Abraham", [], ["Stolperstein für Hedwig Abraham", "Hedwig Abraham", "Abraham"]),
+    "Russian": (
+        "Памятная доска для семьи Кан",
+        [],
+        ["Памятная доска для семьи Кан", "доска для семьи Кан", "семьи Кан", "Кан"],
+    ),
+    # A quoted word starts a tail like any other.
+    "quotes": (
+        "Ausstellung „Briefe aus Kaunas“",
+        [],
+        ["Ausstellung „Briefe aus Kaunas“", "„Briefe aus Kaunas“", "Kaunas“"],
+    ),
+    # A name that a tail starts with is no input of its own; another name is.
+    "names": (
+        "Stolperstein für Hedwig Abraham",
+        ["Hedwig Abraham", "Emma Kahn"],
+        ["Stolperstein für Hedwig Abraham", "Hedwig Abraham", "Abraham", "Emma Kahn"],
+    ),
+}
+
+
+@pytest.mark.parametrize("title,people,expected", SUGGESTION_INPUTS.values(), ids=SUGGESTION_INPUTS.keys())
+def test_suggestion_inputs(title, people, expected):
+    assert suggestion_inputs(title, people) == expected
 
 
 def test_memorial_site_document(memorial_site, vocabulary):

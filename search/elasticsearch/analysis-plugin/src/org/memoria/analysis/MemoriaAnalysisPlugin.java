@@ -5,7 +5,6 @@ import org.apache.lucene.analysis.charfilter.HTMLStripCharFilter;
 import org.apache.lucene.analysis.charfilter.MappingCharFilter;
 import org.apache.lucene.analysis.charfilter.NormalizeCharMap;
 import org.apache.lucene.analysis.compound.CompoundWordTokenFilterBase;
-import org.apache.lucene.analysis.compound.DictionaryCompoundWordTokenFilter;
 import org.apache.lucene.analysis.core.KeywordTokenizer;
 import org.apache.lucene.analysis.core.WhitespaceTokenizer;
 import org.apache.lucene.analysis.de.GermanAnalyzer;
@@ -33,6 +32,7 @@ import org.elasticsearch.plugins.AnalysisPlugin;
 import org.elasticsearch.plugins.Plugin;
 import org.tartarus.snowball.ext.RussianStemmer;
 
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +58,8 @@ public class MemoriaAnalysisPlugin extends Plugin implements AnalysisPlugin {
             return new Fn.NormalizingFilter(
                 name,
                 s,
-                in -> new ASCIIFoldingFilter(in, preserve),
-                in -> new ASCIIFoldingFilter(in, false)
+                in -> preserve ? new ASCIIFoldingFilter(in, true) : new FoldingFilter(in),
+                FoldingFilter::new
             );
         });
         f.put("german_normalization", (index, env, name, s) -> new Fn.NormalizingFilter(name, s, GermanNormalizationFilter::new));
@@ -74,15 +74,19 @@ public class MemoriaAnalysisPlugin extends Plugin implements AnalysisPlugin {
         f.put("synonym", requiresAnalysisSettings((index, env, name, s) -> new SynonymFilterFactory(index, env, name, s, false)));
         f.put("synonym_graph", requiresAnalysisSettings((index, env, name, s) -> new SynonymFilterFactory(index, env, name, s, true)));
         f.put("dictionary_decompounder", requiresAnalysisSettings((index, env, name, s) -> {
-            CharArraySet words = Analysis.getWordSet(env, s, "word_list");
-            if (words == null) {
+            List<String> list = Analysis.getWordList(env, s, "word_list");
+            if (list == null) {
                 throw new IllegalArgumentException("word_list must be provided for [" + name + "], either as a path to a file, or directly");
             }
+            // As Analysis.getWordSet reads the list.
+            boolean ignoreCase = s.getAsBoolean("word_list_case", false);
+            CharArraySet words = new CharArraySet(list, ignoreCase);
+            BitSet alphabet = ignoreCase ? null : Decompounder.alphabet(list);
             int minWord = s.getAsInt("min_word_size", CompoundWordTokenFilterBase.DEFAULT_MIN_WORD_SIZE);
             int minSub = s.getAsInt("min_subword_size", CompoundWordTokenFilterBase.DEFAULT_MIN_SUBWORD_SIZE);
             int maxSub = s.getAsInt("max_subword_size", CompoundWordTokenFilterBase.DEFAULT_MAX_SUBWORD_SIZE);
             boolean longest = s.getAsBoolean("only_longest_match", false);
-            return new Fn.Filter(name, s, in -> new DictionaryCompoundWordTokenFilter(in, words, minWord, minSub, maxSub, longest));
+            return new Fn.Filter(name, s, in -> new Decompounder(in, words, alphabet, minWord, minSub, maxSub, longest));
         }));
         f.put("elision", (index, env, name, s) -> {
             CharArraySet articles = Analysis.parseArticles(env, s);
