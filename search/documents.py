@@ -420,36 +420,15 @@ def entry_source(row: dict, related: dict, urls: PageURLs) -> dict:
     return {name: value for name, value in source.items() if value not in ([], {}, None)}
 
 
-MAX_SUGGESTION_WORDS = 6
-# Words no reader starts typing a title with: a tail from one would complete almost anything. And
-# inputs are dear: with 4.9 of them per entry the completion field took 18 % of Elasticsearch's
-# indexing CPU on the entries of bench/search_index.py.
-NO_TAIL_FROM = frozenset({
-    "aus", "auf", "bei", "bis", "das", "dem", "den", "der", "des", "die", "durch", "ein", "eine", "einem",
-    "einen", "einer", "eines", "fur", "für", "gegen", "mit", "nach", "oder", "seit", "uber", "über", "und",
-    "unter", "vom", "von", "vor", "zum", "zur",
-    "без", "для", "его", "или", "как", "над", "под", "при", "про", "это",
-})  # fmt: skip
-QUOTES_AND_BRACKETS = "\"'„“”‚‘’«»‹›([{"
-
-
 def suggestion_inputs(title: str, people: list[str]) -> list[str]:
-    """What the completion field completes: the title from each of its first words on, and the names.
+    """What the completion field completes from its start: the title, and each name.
 
-    The completion suggester matches from an input's start only; so "Grünebaum" is completed
-    to "Stolperstein für Abraham Grünebaum" as well, the title's tail being an input of its own.
+    A word inside the title ("Grünebaum" in "Stolperstein für Abraham Grünebaum") is found by the
+    suggestions' prefix query on title.folded (search.service.suggest_entries), not by an input
+    per word: with the title from each word on as inputs (4.9 per entry), the completion field
+    took 18 % of Elasticsearch's indexing CPU on the entries of bench/search_index.py.
     """
-    words = title.split()
-    tails = []
-    for start, word in enumerate(words[:MAX_SUGGESTION_WORDS]):
-        word = word.lstrip(QUOTES_AND_BRACKETS)
-        # Not from a house number, a short word ("37", "in") or a function word ("für", "для").
-        if start == 0 or (len(word) > 2 and word[0].isalpha() and word.lower() not in NO_TAIL_FROM):
-            tails.append(" ".join(words[start:]))
-    # A name a tail starts with ("Stolperstein für Hedwig Abraham" has "Hedwig Abraham") is
-    # completed by the tail already: typing any start of the name finds it.
-    names = [name for name in people if name and not any(tail.startswith(name) for tail in tails)]
-    return list(dict.fromkeys([*tails, *names]))
+    return list(dict.fromkeys([title, *(name for name in people if name)]))
 
 
 def translation_group(translation_key) -> int:

@@ -711,9 +711,10 @@ MAX_SUGGESTIONS = 8
 def suggest_entries(prefix, language=None, reader_language=None, limit=MAX_SUGGESTIONS):
     """Entry titles for what has been typed so far; the reader's language first.
 
-    Elasticsearch: the completion field (title, and the title from each of its words on, so
-    "Grünebaum" finds "Stolperstein für … Grünebaum"; fuzzy, so a typo still suggests). The
-    database: Wagtail's autocomplete. The index holds only public entries; the database query
+    Elasticsearch: the completion field (the title and the names from their start; fuzzy, so a
+    typo still suggests), then, in the same request, the entries whose title or names have a word
+    that starts with what was typed ("Grünebaum" finds "Stolperstein für … Grünebaum") or is it
+    but for a typo. The database: Wagtail's autocomplete. The index holds only public entries; the database query
     starts from visible_entries, so neither suggests a draft or a private page.
     """
     prefix = clean_query_text(prefix)[:100]
@@ -729,30 +730,69 @@ def suggest_entries(prefix, language=None, reader_language=None, limit=MAX_SUGGE
     return _suggest_from_database(prefix, language, limit)
 
 
+# Where a suggestion may match a word inside the title or a name, not only their start.
+SUGGEST_WORD_FIELDS = ["title.folded", "people"]
+
+
 def _suggest_from_index(prefix, language, reader_language, limit):
     from search.client import get_client, index_alias
 
+    # Fetch more than shown: one entry's versions and the other language are dropped below.
+    size = limit * 4
+    words = {
+        "bool": {
+            "should": [
+                # Every word, the last as typed so far: "Abraham Grün", "Grüneb".
+                {
+                    "multi_match": {
+                        "query": prefix,
+                        "type": "bool_prefix",
+                        "fields": SUGGEST_WORD_FIELDS,
+                        "operator": "and",
+                    }
+                },
+                # Whole words with a typo: "Tiergrten". As the completion: none below four letters.
+                {
+                    "multi_match": {
+                        "query": prefix,
+                        "fields": SUGGEST_WORD_FIELDS,
+                        "operator": "and",
+                        "fuzziness": "AUTO:4,6",
+                        "prefix_length": 1,
+                        "max_expansions": 20,
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
+            "filter": [{"term": {"language": language}}] if language else [],
+        }
+    }
     response = get_client().search(
         index=index_alias(),
-        size=0,
+        size=size,
+        track_total_hits=False,
         source=["title", "url", "type", "language", "translation_key"],
+        query=words,
         suggest={
             "titles": {
                 "prefix": prefix,
                 "completion": {
                     "field": "suggest",
-                    # Fetch more than shown: one entry's versions and the other language are dropped below.
-                    "size": limit * 4,
+                    "size": size,
                     "skip_duplicates": True,
-                    "fuzzy": {"fuzziness": "AUTO", "min_length": 4, "prefix_length": 2},
+                    # unicode_aware: edits and lengths in letters; in bytes, a Cyrillic letter
+                    # counts twice and "Кал" completed "Камень" at one edit.
+                    "fuzzy": {"fuzziness": "AUTO", "min_length": 4, "prefix_length": 2, "unicode_aware": True},
                 },
             }
         },
     )
+    # Completions of the title's or a name's start first, then the entries with a word inside.
     options = [option["_source"] for option in response["suggest"]["titles"][0]["options"]]
+    options += [hit["_source"] for hit in response["hits"]["hits"]]
     if language:
         options = [option for option in options if option["language"] == language]
-    # Stable sort: the completion's order within each language.
+    # Stable sort: the order above within each language.
     options.sort(key=lambda option: option["language"] != reader_language)
     seen, suggestions = set(), []
     for option in options:

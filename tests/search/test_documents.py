@@ -20,7 +20,7 @@ from archive.factories import (
     TestimonyPageFactory,
 )
 from archive.models import DatePrecision, EntryPage, TestimonyPage, Theme
-from search.documents import create_index, entry_sources, index_template, suggestion_inputs
+from search.documents import create_index, entry_sources, index_template
 
 pytestmark = pytest.mark.django_db
 
@@ -57,34 +57,6 @@ def memorial_site(archive_de, vocabulary):
     return page
 
 
-SUGGESTION_INPUTS = {
-    # A tail from each word but a number, a short word or a function word of either language.
-    "German": ("Stolperstein für Hedwig Abraham", [], ["Stolperstein für Hedwig Abraham", "Hedwig Abraham", "Abraham"]),
-    "Russian": (
-        "Памятная доска для семьи Кан",
-        [],
-        ["Памятная доска для семьи Кан", "доска для семьи Кан", "семьи Кан", "Кан"],
-    ),
-    # A quoted word starts a tail like any other.
-    "quotes": (
-        "Ausstellung „Briefe aus Kaunas“",
-        [],
-        ["Ausstellung „Briefe aus Kaunas“", "„Briefe aus Kaunas“", "Kaunas“"],
-    ),
-    # A name that a tail starts with is no input of its own; another name is.
-    "names": (
-        "Stolperstein für Hedwig Abraham",
-        ["Hedwig Abraham", "Emma Kahn"],
-        ["Stolperstein für Hedwig Abraham", "Hedwig Abraham", "Abraham", "Emma Kahn"],
-    ),
-}
-
-
-@pytest.mark.parametrize("title,people,expected", SUGGESTION_INPUTS.values(), ids=SUGGESTION_INPUTS.keys())
-def test_suggestion_inputs(title, people, expected):
-    assert suggestion_inputs(title, people) == expected
-
-
 def test_memorial_site_document(memorial_site, vocabulary):
     data = source(memorial_site)
 
@@ -108,10 +80,8 @@ def test_memorial_site_document(memorial_site, vocabulary):
     assert data["display_date_ru"] == "Ноябрь 1941 г."
     assert data["location"] == {"lat": 49.14, "lon": 9.22}
     assert data["has_media"] is False
-    # Completed from the title's start, from each later word, and from the names.
-    assert data["suggest"] == {
-        "input": ["Stolpersteine Achtungstraße 37", "Achtungstraße 37", "Adolf Kahn", "Emma Kahn"]
-    }
+    # Completed from the title's start and from the names' (a word inside: search.service).
+    assert data["suggest"] == {"input": ["Stolpersteine Achtungstraße 37", "Adolf Kahn", "Emma Kahn"]}
     # The names as transliteration keys: a Cyrillic "Кан" finds them.
     assert set(data["translit"]) >= {"kan"}
     assert data["translation_key"] == str(memorial_site.translation_key)

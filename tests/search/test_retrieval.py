@@ -254,11 +254,21 @@ def test_suggestions_as_you_type(search_index, archive_de, archive_ru):
     assert [s.text for s in suggest_entries("Gedenk")] == ["Gedenkstätte Tiergarten"]
     # A word inside the title, and a typo.
     assert "Stolperstein für Abraham Grünebaum" in [s.text for s in suggest_entries("Grüneb")]
+    assert [s.text for s in suggest_entries("Abraham Grün")] == ["Stolperstein für Abraham Grünebaum"]
     assert "Gedenkstätte Tiergarten" in [s.text for s in suggest_entries("Tiergrten")]
     russian_first = suggest_entries("Грюне", reader_language="ru")
     assert russian_first[0].text == "Семья Грюнебаум"
     assert [s.language for s in suggest_entries("Grün", language="de")] == ["de"]
     assert suggest_entries("G") == []
+
+
+def test_suggestion_typos_count_letters_not_bytes(search_index, archive_ru):
+    entry(archive_ru, "Камень преткновения для Анны Кан")
+    entry(archive_ru, "Калуга: уход за кладбищем")
+    indexing.rebuild()
+    # Three letters are too few for a typo; as bytes (six) "Кал" was one edit from "Кам".
+    assert [s.text for s in suggest_entries("Кал")] == ["Калуга: уход за кладбищем"]
+    assert [s.text for s in suggest_entries("Калюга")] == ["Калуга: уход за кладбищем"]
 
 
 def test_did_you_mean_when_no_word_matches(search_index, archive_de):
