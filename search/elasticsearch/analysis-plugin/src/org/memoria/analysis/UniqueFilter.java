@@ -17,7 +17,7 @@ import java.util.Arrays;
  *
  * At one position there are one to a few tokens (a word and its compound parts), so those are
  * compared in a small array that is reused, not put in a set cleared at every word: the set's
- * clearing, hashing and copies were 3 % of the node's CPU while indexing our bilingual text.
+ * clearing, hashing and copies were about 3 % of the node's CPU while indexing our bilingual text.
  */
 final class UniqueFilter extends TokenFilter {
     private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
