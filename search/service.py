@@ -714,8 +714,8 @@ def suggest_entries(prefix, language=None, reader_language=None, limit=MAX_SUGGE
     Elasticsearch: the completion field (the title and the names from their start; fuzzy, so a
     typo still suggests), then, in the same request, the entries whose title or names have a word
     that starts with what was typed ("Grünebaum" finds "Stolperstein für … Grünebaum") or is it
-    but for a typo. The database: Wagtail's autocomplete. The index holds only public entries; the database query
-    starts from visible_entries, so neither suggests a draft or a private page.
+    but for a typo. The database: Wagtail's autocomplete. The index holds only public entries;
+    the database query starts from visible_entries, so neither suggests a draft or a private page.
     """
     prefix = clean_query_text(prefix)[:100]
     if len(prefix) < 2:
