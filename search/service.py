@@ -32,10 +32,11 @@ MAX_QUERY_LENGTH = 500
 
 @dataclass
 class SearchHit:
+    # An EntryCard: what a result shows of the entry version, without a page instance.
     entry: object
     snippet: str
     score: float | None = None
-    # The entry's other public language versions (pages), linked from the result.
+    # The entry's other public language versions (EntryCards), linked from the result.
     translations: list = field(default_factory=list)
     # False when only the vectors found it: no word of the query is in it.
     matched_text: bool = True
@@ -88,16 +89,16 @@ class DatabaseSearch:
             results = entries.specific().order_by(*by_date)
         paginator = Paginator(results, page_size)
         page = paginator.get_page(page_number)
-        entries = with_card_relations(page.object_list)
-        versions, linked = _public_versions([entry.pk for entry in entries])
+        # The pages give the snippet's text; the cards, as for the index's hits, all a result shows.
+        pages = {entry.pk: entry for entry in page.object_list}
+        versions, cards = _public_versions(list(pages))
         hits = [
             SearchHit(
-                entry,
-                highlight(_snippet_source(entry), text),
-                translations=[linked[other] for other in versions[entry.pk][1]],
+                card,
+                highlight(_snippet_source(pages[card.pk]), text),
+                translations=[cards[other] for other in versions[card.pk][1]],
             )
-            for entry in _one_version_each(entries, reader_language)
-            if entry.pk in versions
+            for card in _one_version_each([cards[pk] for pk in pages if pk in versions], reader_language)
         ]
         return SearchResults(text, hits, page, paginator.count, self.name)
 
