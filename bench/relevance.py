@@ -8,7 +8,7 @@ and the language searched: de->ru is a German query over the Russian entries onl
 engine's `language` filter), so each direction is measured on its own, without the grouping
 of translations.
 
-Every configuration runs through search.service.ElasticsearchSearch, the code the site uses:
+Every configuration runs through search.engines.elasticsearch.ElasticsearchSearch, the code the site uses:
 retrieval text (BM25 over the text, name transliteration and typo clauses), vector (kNN over
 the entry vectors only) and hybrid (both in one request), each with and without the glossary.
 --sweep also tries the hybrid's weights (vector boost, similarity floor), which is where the
@@ -139,7 +139,7 @@ def count_by_direction(queries):
 
 def evaluate(queries, retrieval, glossary):
     """Per direction: mean reciprocal rank of the first relevant entry in the top 10, mean recall in the top 20."""
-    from search.service import ElasticsearchSearch
+    from search.engines.elasticsearch import ElasticsearchSearch
 
     engine = ElasticsearchSearch(retrieval=retrieval, glossary=glossary)
     reciprocal = {direction: [] for direction in DIRECTIONS}

@@ -17,8 +17,9 @@ from ninja.responses import Status
 from pydantic import field_validator
 
 from archive.models import ENTRY_MODELS, format_historical_date
-from search.service import MAX_SUGGESTIONS, search_entries, suggest_entries
-from search.views import SearchForm
+from search.forms import SearchForm
+from search.service import search_entries, suggest_entries
+from search.suggestions import MAX_SUGGESTIONS
 
 # The same choices as the search page's form; the form validates them again.
 LANGUAGES = tuple(value for value, _label in SearchForm.base_fields["language"].choices if value)

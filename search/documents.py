@@ -50,6 +50,7 @@ from wagtail.models import pages as wagtail_pages
 from archive.models import ENTRY_MODELS, CommemoratedPerson, EntryPage, EntryTag, InitiativePage, TestimonyPage
 from archive.models.dates import format_historical_date
 from archive.text import html_to_text
+from archive.transliteration import index_keys
 from search.analysis import (
     ANALYZERS,
     bilingual_text,
@@ -59,7 +60,6 @@ from search.analysis import (
     german_text_search,
 )
 from search.client import index_alias
-from search.transliteration import index_keys
 
 LANGUAGES = ("de", "ru")
 
@@ -117,23 +117,14 @@ class EntryDocument(Document):
     has_media = Boolean()
     location = GeoPoint()
     suggest = Completion(analyzer=folding)
-    # The names (title, people, places, cities) as script-independent keys (search.transliteration):
+    # The names (title, people, places, cities) as script-independent keys (archive.transliteration):
     # "Schukow", "Zhukov" and "Жуков" share one. Exact keys, so a keyword field.
     translit = Keyword(doc_values=False)
-    # The entry's text as a sentence embedding (search.embeddings), computed by the worker, not on
-    # save: an entry is indexed without one until it is there. Float HNSW, not int8: the margins
-    # between the right entry and the next are as small as 0.01 in cosine on our test pairs.
-    vector = DenseVector(
-        dims=import_string(settings.MEMORIA_EMBEDDING_MODEL).dimensions,
-        similarity="cosine",
-        index=True,
-        index_options={"type": "hnsw"},
-    )
+    # `vector`: vector_field(), added per index, as its dimensions are the configured model's.
     translation_key = Keyword()
     # The same key as a number (translation_group()), for counting the entries a search found:
     # a cardinality over numbers hashes each value as read; over keywords it looks every matched
-    # term up in the dictionary first. On 100,000 entries (the 50 queries of
-    # bench/search_latency.py) that aggregation took 5 ms a query on this field, 10 on the key.
+    # term up in the dictionary first, twice as slow (bench/search_latency.py).
     translation_group = Long()
     url = Keyword(index=False, doc_values=False)
     external_id = Keyword(doc_values=False)
@@ -187,7 +178,7 @@ PAGE_COLUMNS = (
 )
 
 
-class Pages:
+class PageChunk:
     """The page ids of a chunk, and how a relation's query selects their rows."""
 
     def __init__(self, ids):
@@ -240,7 +231,7 @@ def _partner_cities(pages):
 # The entry type of a page, by the model of its content type (what page.specific would be).
 ENTRY_TYPES = {model._meta.model_name: slug for slug, model in ENTRY_MODELS.items()}
 
-# What else a document needs of its page, one query per chunk each: {name: function(Pages) -> {page id: value}}.
+# What else a document needs of its page, one query per chunk each: {name: function(PageChunk) -> {page id: value}}.
 RELATIONS = {
     "themes": _themes,
     "tags": _tags,
@@ -252,7 +243,7 @@ RELATIONS = {
 @lru_cache(maxsize=65536)
 def _display_date(date, precision, language):
     # Formatting a date under translation.override costs more than the rest of a document, and
-    # entries share dates (13,465 distinct dates with their precision among 100,000 in the bench).
+    # many entries share a date.
     return format_historical_date(date, precision, language) or None
 
 
@@ -348,7 +339,7 @@ def entry_sources(entries, urls: PageURLs | None = None) -> dict[int, dict]:
     rows = list(entries.order_by("pk").values(*PAGE_COLUMNS, body_json=Cast("body", TextField())))
     if not rows:
         return {}
-    pages = Pages([row["pk"] for row in rows])
+    pages = PageChunk([row["pk"] for row in rows])
     related = {name: load(pages) for name, load in RELATIONS.items()}
     urls = urls or PageURLs()
     return {row["pk"]: entry_source(row, related, urls) for row in rows}
@@ -424,9 +415,9 @@ def suggestion_inputs(title: str, people: list[str]) -> list[str]:
     """What the completion field completes from its start: the title, and each name.
 
     A word inside the title ("Grünebaum" in "Stolperstein für Abraham Grünebaum") is found by the
-    suggestions' prefix query on title.folded (search.service.suggest_entries), not by an input
-    per word: with the title from each word on as inputs (4.9 per entry), the completion field
-    took 18 % of Elasticsearch's indexing CPU on the entries of bench/search_index.py.
+    suggestions' prefix query on title.folded (search.suggestions), not by an input per word:
+    the title from each word on as inputs made the completion field a large share of
+    Elasticsearch's indexing work (bench/search_index.py).
     """
     return list(dict.fromkeys([title, *(name for name in people if name)]))
 
@@ -438,6 +429,21 @@ def translation_group(translation_key) -> int:
 
 def timestamped_name(alias: str) -> str:
     return f"{alias}-{datetime.datetime.now(tz=datetime.UTC):%Y%m%d%H%M%S%f}"
+
+
+def vector_field() -> DenseVector:
+    """The entry's text as a sentence embedding (search.embeddings), in the configured model's dimensions.
+
+    Computed by the worker, not on save: an entry is indexed without one until it is there.
+    """
+    # Float HNSW, not int8: the margins between the right entry and the next are as small as
+    # 0.01 in cosine on our test pairs.
+    return DenseVector(
+        dims=import_string(settings.MEMORIA_EMBEDDING_MODEL).dimensions,
+        similarity="cosine",
+        index=True,
+        index_options={"type": "hnsw"},
+    )
 
 
 def index_definition(name: str, *, replicas: int | None = None, building: bool = False) -> Index:
@@ -459,6 +465,7 @@ def index_definition(name: str, *, replicas: int | None = None, building: bool =
         index.analyzer(each)
     # mapping(), not document(): document() would make this index EntryDocument's default one.
     index.mapping(EntryDocument._doc_type.mapping)
+    index.get_or_create_mapping().field("vector", vector_field())
     return index
 
 

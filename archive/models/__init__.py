@@ -1,5 +1,6 @@
 from .dates import DatePrecision, format_historical_date
 from .pages import (
+    ENTRY_MODELS,
     ArchiveIndexPage,
     CollectionItem,
     CollectionPage,
@@ -12,9 +13,6 @@ from .pages import (
     TestimonyPage,
 )
 from .snippets import GlossaryTerm, PartnerCity, Theme
-
-# The entry types by the slug used in imports, filters and the search index.
-ENTRY_MODELS = {model.entry_type_slug: model for model in (InitiativePage, TestimonyPage, MemorialSitePage)}
 
 __all__ = [
     "ArchiveIndexPage",

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -13,13 +14,17 @@ from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from archive.blocks import EntryBodyBlock
+from archive.filters import EntryFilterForm
 from archive.text import paragraphs, stream_to_text
+from archive.transliteration import index_keys
 
 from .dates import DatePrecision, format_historical_date, normalise_date
+from .snippets import PartnerCity, Theme
 
 
 class EntryTag(TaggedItemBase):
@@ -68,17 +73,66 @@ class ArchiveIndexPage(Page):
     entries_per_page = 24
 
     def get_context(self, request, *args, **kwargs):
-        from archive.listing import EntryFilterForm, filter_entries, visible_entries
-
         context = super().get_context(request, *args, **kwargs)
-        form = EntryFilterForm(request.GET or None, locale=self.locale)
-        entries = visible_entries().descendant_of(self).filter(locale=self.locale).select_related("city", "image")
-        entries = filter_entries(entries, form)
+        form = EntryFilterForm(
+            request.GET or None,
+            entry_models=ENTRY_MODELS,
+            cities=PartnerCity.objects.all(),
+            themes=Theme.objects.filter(locale=self.locale),
+        )
+        entries = EntryPage.objects.visible().descendant_of(self).filter(locale=self.locale)
+        if form.is_bound and form.is_valid():
+            entries = entries.filtered(form.cleaned_data)
+        entries = entries.select_related("city", "image")
         paginator = Paginator(entries.order_by("-date", "title"), self.entries_per_page)
         context["filter_form"] = form
         context["entries"] = paginator.get_page(request.GET.get("page"))
         context["collections"] = CollectionPage.objects.live().public().child_of(self)
         return context
+
+
+class EntryPageQuerySet(PageQuerySet):
+    def visible(self):
+        """Entries anyone may see: live, not behind a view restriction, and testimonies only with consent.
+
+        The one rule for every public list, search and export (archive.listing.visible_entries).
+        """
+        # A join, not NOT IN (every unconsented testimony): asked for a few entries (the
+        # translations of a page of search results) the database looks at those only.
+        consented = Q(testimonypage__isnull=True) | ~Q(testimonypage__consent=TestimonyPage.Consent.NOT_RECORDED)
+        return self.live().public().filter(consented)
+
+    def filtered(self, data):
+        """Narrowed by an entry filter form's cleaned values (archive.filters.EntryFilterForm).
+
+        Also honours `bbox` (west, south, east, north), which the search page's form adds.
+        """
+        entries = self
+        if data.get("type"):
+            entries = entries.filter(pk__in=ENTRY_MODELS[data["type"]].objects.values("pk"))
+        if data.get("city"):
+            entries = entries.filter(Q(city=data["city"]) | Q(initiativepage__partner_cities=data["city"])).distinct()
+        if data.get("theme"):
+            entries = entries.filter(themes__slug=data["theme"]).distinct()
+        if data.get("tag"):
+            entries = entries.filter(tagged_items__tag__name=data["tag"]).distinct()
+        if data.get("has_media"):
+            # What the index calls has_media: an image, or a testimony's recording.
+            entries = entries.filter(Q(image__isnull=False) | Q(testimonypage__media__isnull=False))
+        if data.get("bbox"):
+            west, south, east, north = data["bbox"]
+            # West beyond east: the box crosses the 180th meridian.
+            within = (
+                Q(longitude__gte=west, longitude__lte=east)
+                if west <= east
+                else Q(longitude__gte=west) | Q(longitude__lte=east)
+            )
+            entries = entries.filter(within, latitude__gte=south, latitude__lte=north)
+        if data.get("date_from"):
+            entries = entries.filter(date__year__gte=data["date_from"])
+        if data.get("date_to"):
+            entries = entries.filter(date__year__lte=data["date_to"])
+        return entries
 
 
 class EntryPage(Page):
@@ -175,6 +229,8 @@ class EntryPage(Page):
         index.SearchField("name_keys"),
     ]
 
+    objects = PageManager.from_queryset(EntryPageQuerySet)()
+
     class Meta:
         verbose_name = _("archive entry")
         verbose_name_plural = _("archive entries")
@@ -196,8 +252,6 @@ class EntryPage(Page):
 
     def name_keys(self) -> str:
         """The names as transliteration keys, so the database search finds Жуков for "Schukow" too."""
-        from search.transliteration import index_keys
-
         return " ".join(index_keys(" ".join(name for name in self.searchable_names() if name)))
 
     @property
@@ -543,3 +597,7 @@ class CollectionItem(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("collection entry")
+
+
+# The entry types by the slug used in imports, filters and the search index.
+ENTRY_MODELS = {model.entry_type_slug: model for model in (InitiativePage, TestimonyPage, MemorialSitePage)}

@@ -80,7 +80,7 @@ def test_memorial_site_document(memorial_site, vocabulary):
     assert data["display_date_ru"] == "Ноябрь 1941 г."
     assert data["location"] == {"lat": 49.14, "lon": 9.22}
     assert data["has_media"] is False
-    # Completed from the title's start and from the names' (a word inside: search.service).
+    # Completed from the title's start and from the names' (a word inside: search.suggestions).
     assert data["suggest"] == {"input": ["Stolpersteine Achtungstraße 37", "Adolf Kahn", "Emma Kahn"]}
     # The names as transliteration keys: a Cyrillic "Кан" finds them.
     assert set(data["translit"]) >= {"kan"}

@@ -13,9 +13,9 @@ from archive.models import EntryPage
 from search import client as search_client
 from search import indexing
 from search.documents import entry_sources
+from search.forms import SearchForm
 from search.models import EntryEmbedding, IndexOutbox
 from search.service import search_entries
-from search.views import SearchForm
 
 pytestmark = pytest.mark.django_db
 

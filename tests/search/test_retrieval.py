@@ -12,8 +12,9 @@ from archive.factories import ImageFactory, InitiativePageFactory, MemorialSiteP
 from archive.models import GlossaryTerm, TestimonyPage
 from search import indexing
 from search.embeddings import compute_missing
-from search.service import ElasticsearchSearch, search_entries, suggest_entries
-from search.views import SearchForm
+from search.engines.elasticsearch import ElasticsearchSearch
+from search.forms import SearchForm
+from search.service import search_entries, suggest_entries
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from archive.factories import ImageFactory, InitiativePageFactory, MemorialSitePageFactory, TestimonyPageFactory
-from search.service import SearchHit, SearchResults, search_entries
-from search.views import SearchForm
+from search.forms import SearchForm
+from search.results import SearchHit, SearchResults
+from search.service import search_entries
 
 pytestmark = pytest.mark.django_db
 

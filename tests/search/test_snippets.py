@@ -1,6 +1,6 @@
-"""Which of Elasticsearch's highlight fragments becomes a result's snippet (search.service._snippet)."""
+"""Which of Elasticsearch's highlight fragments becomes a result's snippet (search.engines.elasticsearch._snippet)."""
 
-from search.service import HIGHLIGHT, _snippet
+from search.engines.elasticsearch import HIGHLIGHT, _snippet
 
 
 def test_a_fragment_with_a_marked_word_wins_the_body_first():

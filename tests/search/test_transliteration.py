@@ -1,4 +1,4 @@
-"""Cross-script transliteration keys (search/transliteration.py).
+"""Cross-script transliteration keys (archive/transliteration.py).
 
 "A finds B" below means what the search does with the keys: every word of the query A has an
 alternative in `query_keys(A)` that is among `index_keys(B)`.
@@ -17,9 +17,9 @@ from pathlib import Path
 import iuliia
 import pytest
 
+from archive import transliteration
 from archive.sources import default_data_dir
-from search import transliteration
-from search.transliteration import index_keys, query_keys
+from archive.transliteration import index_keys, query_keys
 
 NAMES_TABLE = Path(__file__).resolve().parent / "data" / "names.tsv"
 

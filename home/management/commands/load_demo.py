@@ -7,6 +7,7 @@ from archive.importing import TreePlacer, import_rows, numbered
 from archive.management.progress import import_progress
 from archive.models import CollectionItem, CollectionPage, EntryPage
 from archive.vocabulary import ensure_vocabulary
+from home.models import FeaturedCollection, HomePage
 
 HOME_INTRODUCTIONS = {
     "de": "<p>Memoria sammelt Erinnerungen an den Zweiten Weltkrieg aus deutschen und russischen "
@@ -18,6 +19,7 @@ HOME_INTRODUCTIONS = {
 }
 
 
+# Here, in home/, because the demo's home pages feature its collections: home stands on archive.
 class Command(BaseCommand):
     help = (
         "Build the demo: partner cities, themes, the Heilbronn memorial sites, a sample of the Berlin "
@@ -50,8 +52,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def build_collections(self):
-        from home.models import FeaturedCollection, HomePage
-
         placer = TreePlacer()
         for language in ("de", "ru"):
             locale = Locale.objects.get(language_code=language)
