@@ -22,8 +22,7 @@ JAVA_HOME_17=/usr/lib/jvm/java-17-openjdk-amd64
 # The JDK the node runs on: $MEMORIA_ES_JAVA_HOME, else the newest installed JDK from 21 to 25
 # (the range Elasticsearch 8.19 supports), else Java 17. On Temurin 25 the node's log says that
 # Lucene scores vectors with the JDK's vector API (SIMD) and Elasticsearch loads its native
-# vector library; a rebuild of 100,000 entries on a just-started node was 910 docs/s on 25
-# against 814 on 17.
+# vector library, which makes a rebuild faster (bench/search_index.py has the figures).
 run_java_home() {
     if [[ -n ${MEMORIA_ES_JAVA_HOME:-} ]]; then
         echo "$MEMORIA_ES_JAVA_HOME"
