@@ -20,7 +20,10 @@
           popup.append(link);
           if (feature.properties.date) popup.append(document.createElement("br"), feature.properties.date);
           marker.bindPopup(popup);
-          marker.bindTooltip(feature.properties.title);
+          // An element, not a string: Leaflet puts a string in as HTML, and a title is text.
+          const tooltip = document.createElement("span");
+          tooltip.textContent = feature.properties.title;
+          marker.bindTooltip(tooltip);
         },
       }).addTo(map);
       const hash = window.location.hash.slice(1).split(",").map(Number);
