@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from archive.models import CollectionItem, CollectionPage, EntryPage
 
@@ -38,6 +39,9 @@ class AddToCollectionView(WagtailAdminTemplateMixin, FormView):
 
     def dispatch(self, request, page_id):
         self.entry = get_object_or_404(EntryPage, pk=page_id).specific
+        # Only an entry the user may see in the explorer: an id alone gives nothing away.
+        if not PagePermissionPolicy().explorable_instances(request.user).filter(pk=self.entry.pk).exists():
+            raise PermissionDenied
         self.collections = collections_for(request.user, self.entry)
         if not self.collections:
             raise PermissionDenied

@@ -28,11 +28,15 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured_collections"] = [
-            item.collection
-            for item in self.featured_collections.select_related("collection", "collection__cover_image")
-            if item.collection.live
-        ]
+        featured = list(self.featured_collections.select_related("collection", "collection__cover_image"))
+        # A collection behind a password or a log-in is not featured: its title and introduction are not public.
+        public = set(
+            CollectionPage.objects.live()
+            .public()
+            .filter(pk__in=[item.collection_id for item in featured])
+            .values_list("pk", flat=True)
+        )
+        context["featured_collections"] = [item.collection for item in featured if item.collection_id in public]
         context["latest_entries"] = (
             visible_entries()
             .filter(locale=self.locale)

@@ -267,9 +267,10 @@ class EntryPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["themes"] = list(self.themes.all())
         context["tags"] = list(self.tags.all())
-        context["collections"] = [
-            item.collection for item in self.collection_items.select_related("collection") if item.collection.live
-        ]
+        # Only collections anyone may open: a collection behind a password is not named here.
+        public = set(CollectionPage.objects.live().public().filter(items__entry=self).values_list("pk", flat=True))
+        items = self.collection_items.select_related("collection")
+        context["collections"] = [item.collection for item in items if item.collection_id in public]
         return context
 
 
@@ -578,10 +579,14 @@ class CollectionPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # The one visibility rule: live is not enough (a view restriction, a testimony without consent).
+        visible = set(
+            EntryPage.objects.visible().filter(collection_items__collection=self).values_list("pk", flat=True)
+        )
         context["entries"] = [
             item.entry.specific
             for item in self.items.select_related("entry", "entry__city", "entry__image")
-            if item.entry.live
+            if item.entry_id in visible
         ]
         return context
 

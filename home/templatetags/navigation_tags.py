@@ -4,6 +4,7 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Locale, Page
 
+from archive.listing import visible_translations
 from archive.models import ArchiveIndexPage
 from home.models import HomePage
 
@@ -17,15 +18,17 @@ def language_switcher(context):
     page = context.get("page")
     current = translation.get_language()
     options = []
+    translations = None
     locales = {locale.language_code: locale for locale in Locale.objects.all()}
     for code, name in settings.LANGUAGES:
         option = {"code": code, "name": name, "current": code == current, "url": None, "missing": False}
         if isinstance(page, Page):
-            translated = None
-            if code in locales:
-                translated = page.get_translation_or_none(locales[code])
-            if translated is not None and translated.live:
-                option["url"] = translated.url
+            if translations is None:
+                translations = {other.locale.language_code: other for other in visible_translations(page)}
+            if code == page.locale.language_code:
+                option["url"] = page.url
+            elif code in translations:
+                option["url"] = translations[code].url
             else:
                 option["missing"] = True
                 home = _locale_home(locales.get(code))
@@ -50,3 +53,9 @@ def locale_home(context):
 @register.simple_tag
 def locale_archive():
     return ArchiveIndexPage.objects.live().filter(locale=Locale.get_active(), depth=3).first()
+
+
+@register.simple_tag
+def public_translations(page):
+    """The page's other language versions that anyone may see: what hreflang links to."""
+    return visible_translations(page)
