@@ -32,7 +32,12 @@ def search_entries(text, form, language=None, page_number=1, page_size=20, reade
     except (TransportError, ApiError) as error:
         if isinstance(engine, DatabaseSearch):
             raise
-        logger.warning("Elasticsearch unavailable, answering from the database: %s", error)
+        if isinstance(error, ApiError) and 400 <= error.status_code < 500:
+            # Elasticsearch refused a request we built: a defect of ours, not an outage. The reader
+            # still gets an answer, and the log an error to act on.
+            logger.error("Elasticsearch refused the search request, answering from the database: %s", error)
+        else:
+            logger.warning("Elasticsearch unavailable, answering from the database: %s", error)
         results = DatabaseSearch().search(text, form, language, page_number, page_size, reader_language)
         results.notes.append(
             gettext("The full-text search is unavailable at the moment; these results come from a simpler search.")

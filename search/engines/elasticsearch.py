@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from archive import transliteration
 from search.cards import public_versions
@@ -65,7 +67,8 @@ class ElasticsearchSearch:
 
     def search(self, text, form, language=None, page_number=1, page_size=20, reader_language=None):
         page_size = max(1, min(int(page_size), 100))
-        number = _page_number(page_number, self.max_window // page_size)
+        deepest = self.max_window // page_size
+        number = _page_number(page_number, deepest)
         data = form_data(form)
         body = self.request_body(text, data, language, reader_language, number, page_size)
         response = self._send(body)
@@ -95,6 +98,11 @@ class ElasticsearchSearch:
         if spelling and not any(hit.matched & EXACT_CLAUSES for hit in page.object_list):
             results.suggestion = did_you_mean(text, spelling)
         results.took = response.get("took")
+        if _page_number(page_number, deepest + 1) > deepest:
+            results.notes.append(
+                gettext("Only the first %(count)s results can be paged through; narrow the search to see the others.")
+                % {"count": number_format(self.max_window, force_grouping=True)}
+            )
         return results
 
     def spelling_probe(self, text, data, language):
@@ -147,7 +155,8 @@ class ElasticsearchSearch:
                 "field": "vector",
                 "query_vector": query_vector(text),
                 "k": k,
-                "num_candidates": max(100, 2 * k),
+                # Elasticsearch's own bound on the candidates (and k): the deepest page stays within it.
+                "num_candidates": min(self.max_window, max(100, 2 * k)),
                 "filter": filters,
                 "boost": settings.MEMORIA_SEARCH_VECTOR_BOOST,
                 "_name": "vector",
