@@ -10,6 +10,12 @@ as `manage.py import_stolpersteine berlin`, and in the same run:
 - the old per-row path (write_row for every row) on the first --old-rows rows,
   inside a transaction that is rolled back, for rows/s of both paths;
 - a re-import of the first --reimport-rows rows, which must create nothing.
+
+The bulk path's speed-up over the per-row path is why archive/importing/internals.py
+uses private Wagtail and treebeard methods. Measured with `--limit 2000 --old-rows 2000
+--reimport-rows 0` (SQLite, two shared cores, Wagtail 8.0.1, treebeard 5.3.1), twice:
+per-row path (add_child) 35.3 and 28.1 rows/s, bulk path 298 and 199 rows/s (check
+pass included), 8.5x and 7.1x.
 """
 
 import argparse
