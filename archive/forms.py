@@ -1,5 +1,6 @@
 """Upload checks Wagtail does not make itself: a document's content must match its extension."""
 
+import zipfile
 from pathlib import Path
 
 import filetype
@@ -47,6 +48,38 @@ def check_document_content(uploaded_file):
             code="document_content_mismatch",
             params={"extension": extension, "detected": detected or _("an unknown format")},
         )
+    if extension in OFFICE_MARKERS and not _has_office_markers(uploaded_file, extension):
+        raise ValidationError(
+            _("This .%(extension)s file is a zip archive, but not a text document."),
+            code="document_content_mismatch",
+            params={"extension": extension},
+        )
+
+
+# A .docx and an .odt are zip archives: any zip passes the magic bytes. Their own markers tell.
+OFFICE_MARKERS = {
+    # OpenDocument: the first entry is `mimetype`, stored, holding the document's media type.
+    "odt": "application/vnd.oasis.opendocument.text",
+    # Office Open XML: the package's content types and the main document part.
+    "docx": ("[Content_Types].xml", "word/document.xml"),
+}
+
+
+def _has_office_markers(uploaded_file, extension):
+    """Whether the zip holds the markers of its format; read from the directory, nothing unpacked."""
+    try:
+        with zipfile.ZipFile(uploaded_file) as archive:
+            names = archive.namelist()
+            if extension == "odt":
+                if not names or names[0] != "mimetype":
+                    return False
+                with archive.open("mimetype") as entry:
+                    return entry.read(100).decode("ascii", "replace").strip() == OFFICE_MARKERS["odt"]
+            return all(name in names for name in OFFICE_MARKERS["docx"])
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+    finally:
+        uploaded_file.seek(0)
 
 
 class ArchiveDocumentForm(BaseDocumentForm):

@@ -109,3 +109,50 @@ def test_documents_of_other_types_and_oversized_documents_are_refused(settings):
     settings.WAGTAILDOCS_MAX_UPLOAD_SIZE = 100
     form = document_form("scan.pdf", b"%PDF-1.4\n" + b"0" * 200)
     assert not form.is_valid()
+
+
+def zip_bytes(entries):
+    """A zip archive of (name, content) in this order, the first stored, as OpenDocument wants its mimetype."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for position, (name, content) in enumerate(entries):
+            archive.writestr(name, content, compress_type=zipfile.ZIP_STORED if position == 0 else zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+DOCX = [("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>")]
+ODT = [("mimetype", "application/vnd.oasis.opendocument.text"), ("content.xml", "<office:document-content/>")]
+
+
+def test_real_docx_and_odt_are_accepted():
+    assert document_form("brief.docx", zip_bytes(DOCX)).is_valid()
+    assert document_form("brief.odt", zip_bytes(ODT)).is_valid()
+
+
+@pytest.mark.parametrize(
+    ("name", "entries"),
+    [
+        ("brief.docx", [("payload.exe", "MZ")]),
+        ("brief.docx", [("[Content_Types].xml", "<Types/>"), ("xl/workbook.xml", "<workbook/>")]),
+        ("brief.odt", [("payload.exe", "MZ")]),
+        ("brief.odt", [("mimetype", "application/vnd.oasis.opendocument.spreadsheet")]),
+        ("brief.odt", [("content.xml", "<x/>"), ("mimetype", "application/vnd.oasis.opendocument.text")]),
+        ("brief.docx", ODT),
+        ("brief.odt", DOCX),
+    ],
+    ids=[
+        "zip-as-docx",
+        "xlsx-as-docx",
+        "zip-as-odt",
+        "ods-as-odt",
+        "odt-mimetype-not-first",
+        "odt-as-docx",
+        "docx-as-odt",
+    ],
+)
+def test_zip_archives_that_are_not_text_documents_are_refused(name, entries):
+    form = document_form(name, zip_bytes(entries))
+    assert not form.is_valid()
+    assert form.errors.as_data()["file"][0].code == "document_content_mismatch"
