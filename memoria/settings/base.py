@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "memoria.security_headers.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -183,6 +186,42 @@ MEMORIA_DATA_DIR = Path(os.environ.get("MEMORIA_DATA_DIR", BASE_DIR.parent / "sh
 # no external service. Example: https://tile.openstreetmap.org/{z}/{x}/{y}.png
 MEMORIA_MAP_TILE_URL = os.environ.get("MEMORIA_MAP_TILE_URL", "")
 MEMORIA_MAP_TILE_ATTRIBUTION = os.environ.get("MEMORIA_MAP_TILE_ATTRIBUTION", "")
+
+# Security headers -----------------------------------------------------------------------------
+# The Content Security Policy (django-csp; memoria/security_headers.py): the public site loads
+# only its own scripts, styles and fonts, runs no inline script, and may not be framed.
+_TILE_ORIGIN = "/".join(MEMORIA_MAP_TILE_URL.split("/")[:3]) if MEMORIA_MAP_TILE_URL.startswith("http") else None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
+        "media-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Wagtail's admin writes small inline scripts (inline panels, date pickers) and inline styles, frames
+# its own previews, and shows uploaded images as blobs while they upload.
+MEMORIA_ADMIN_PATHS = ("/admin/", "/documents/")
+MEMORIA_CSP_ADMIN = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": [SELF, "'unsafe-inline'"],
+    "style-src": [SELF, "'unsafe-inline'"],
+    "img-src": [*CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"], "blob:"],
+    "frame-src": [SELF],
+    "frame-ancestors": [SELF],
+}
+# Nothing of the site needs the camera, the microphone, the location or payments.
+MEMORIA_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
 
 # Elasticsearch: without ELASTICSEARCH_URL the embedded database search answers.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
