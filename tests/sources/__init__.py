@@ -1,20 +1,9 @@
-"""Tests for the source converters in ``archive.sources`` (no Django needed).
-
-Run with ``.venv/bin/pytest -p no:django tests/sources -q``.
-"""
+"""Tests for the source converters in ``archive.sources``, which import nothing of Django."""
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
-
-# pytest puts only the first folder without an ``__init__.py`` (``tests/``) on
-# sys.path, so the repository root has to be added for ``import archive`` until
-# the project's pytest configuration does it (``pythonpath = ["."]``).
-_REPOSITORY_ROOT = str(Path(__file__).resolve().parents[2])
-if _REPOSITORY_ROOT not in sys.path:
-    sys.path.insert(0, _REPOSITORY_ROOT)
 
 ROW_TYPES = {
     "external_id": str,
