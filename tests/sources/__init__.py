@@ -1,9 +1,6 @@
 """Tests for the source converters in ``archive.sources``, which import nothing of Django."""
 
 import re
-from pathlib import Path
-
-import pytest
 
 ROW_TYPES = {
     "external_id": str,
@@ -72,13 +69,3 @@ def assert_valid_row(row: dict) -> None:
             assert isinstance(entry[key], expected), (label, key, entry[key])
         assert entry["name"].strip(), label
         assert type(entry["birth_year"]) is not bool, label
-
-
-def real_data_dir() -> Path:
-    """The shared real data (read-only); failing loudly beats skipping silently."""
-    from archive.sources import default_data_dir
-
-    path = default_data_dir()
-    if not path.is_dir():
-        pytest.fail(f"real data not found at {path}; set MEMORIA_DATA_DIR")
-    return path
