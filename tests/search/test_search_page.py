@@ -82,12 +82,28 @@ def test_snippet_is_highlighted_and_escaped(client, entries):
 def test_hostile_queries_get_a_normal_page(client, entries, query):
     response = client.get("/de/search/", {"q": query, "page": "999999"})
     assert response.status_code == 200
-    assert "<script>alert(1)</script>" not in response.content.decode()
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    # What was typed stays in the field, escaped; the answer is the first page of nothing found.
+    assert f'name="q" id="id_q" value="{escape(query)}"' in html
+    assert gettext_in("de", "Nothing found. Try fewer words, another spelling, or the other language.") in html
+    assert response.context["results"].page.number == 1
 
 
 def test_invalid_filters_do_not_break_the_page(client, entries):
     response = client.get("/de/search/", {"q": "Kahn", "date_from": "abc", "city": "atlantis", "page": "-1"})
     assert response.status_code == 200
+    # The words are still searched; each refused filter is named, with a link to search without it.
+    assert titles(response) == ["Stolpersteine Achtungstraße"]
+    html = response.content.decode()
+    assert 'class="form-errors" role="alert"' in html
+    city, date_from = response.context["form"].fields["city"], response.context["form"].fields["date_from"]
+    assert [(label, url) for label, _messages, url in response.context["form_errors"]] == [
+        (city.label, "/de/search/?q=Kahn&date_from=abc"),
+        (date_from.label, "/de/search/?q=Kahn&city=atlantis"),
+    ]
+    for _label, messages, url in response.context["form_errors"]:
+        assert f'{escape(" ".join(str(message) for message in messages))} <a href="{escape(url)}">' in html
 
 
 def test_search_page_query_count_does_not_grow_with_the_results(
