@@ -68,3 +68,4 @@ format: setup-dev ## Format and fix the code with ruff
 
 bench: setup-dev ## Run the benchmarks under bench/ and print their figures
 	$(BIN)/python bench/import_berlin.py
+	$(BIN)/python bench/transliteration.py

@@ -18,9 +18,6 @@ class PrivateMediaStorage(FileSystemStorage):
     files only through a permission-checked admin view.
     """
 
-    def __init__(self):
-        super().__init__()
-
     # Read at first use, not at import; FileSystemStorage drops this cache when
     # MEDIA_ROOT changes (tests move it per test).
     @cached_property

@@ -5,8 +5,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from contributions.client_address import client_address, hash_address
 from contributions.forms import ContributionForm
-from contributions.spam import client_address, count_submission, hash_address, is_rate_limited
+from contributions.rate_limit import count_submission, is_rate_limited
 from contributions.tasks import notify_editors
 
 logger = logging.getLogger("memoria.contributions")

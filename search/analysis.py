@@ -131,12 +131,3 @@ bilingual_text_search = analyzer(
 folding = analyzer("folding", tokenizer="standard", filter=["lowercase", "asciifolding"])
 
 ANALYZERS = (german_text, german_text_search, bilingual_text, bilingual_text_search, folding)
-
-
-def analysis_settings() -> dict:
-    """The `settings.analysis` of the index, with every analyzer above and what it uses."""
-    settings: dict = {}
-    for each in ANALYZERS:
-        for section, definitions in each.get_analysis_definition().items():
-            settings.setdefault(section, {}).update(definitions)
-    return settings

@@ -199,8 +199,3 @@ def expansions(text: str) -> list[str]:
     if not WORD.search(text):
         return []
     return current_glossary().expansions(text)
-
-
-def glossary_pairs() -> list[tuple[str, str]]:
-    """Every pair of the glossary as (German term, Russian term), in the glossary's order."""
-    return list(GlossaryTerm.objects.values_list("term_de", "term_ru"))

@@ -69,12 +69,21 @@ def test_page_tree_rules(archive_de, home_de):
 
 
 def test_memorial_site_shows_inscription_people_and_coordinates(client, archive_de):
-    site = MemorialSitePageFactory(parent=archive_de, latitude=49.14271, longitude=9.21234)
+    site = MemorialSitePageFactory(
+        parent=archive_de,
+        latitude=49.14271,
+        longitude=9.21234,
+        inscription="HIER WOHNTE\nNANNCHEN KAHN\nJG. 1884\n\nHIER WOHNTE\nADOLF KAHN\nJG. 1881",
+    )
     CommemoratedPersonFactory(site=site, name="Nannchen Kahn", birth_year=1884, fate="Deportiert 1941 Riga ermordet")
     html = client.get(site.url).content.decode()
     assert "Nannchen Kahn" in html
     assert "Deportiert 1941 Riga ermordet" in html
-    assert "ADOLF KAHN" in html
+    # Each stone a paragraph of its own, its lines broken as on the stone.
+    assert (
+        '<div class="inscription"><p>HIER WOHNTE<br>NANNCHEN KAHN<br>JG. 1884</p>'
+        "<p>HIER WOHNTE<br>ADOLF KAHN<br>JG. 1881</p></div>"
+    ) in html
     assert "49.14271" in html
 
 

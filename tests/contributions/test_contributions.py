@@ -15,8 +15,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 
 from archive.factories import MemorialSitePageFactory
+from contributions.client_address import hash_address
 from contributions.models import Contribution
-from contributions.spam import hash_address
 
 pytestmark = pytest.mark.django_db
 

@@ -3,15 +3,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import wagtail_factories
-from django.core.paginator import Paginator
 from django.utils import translation
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
 
 from archive.factories import ImageFactory, InitiativePageFactory, MemorialSitePageFactory, TestimonyPageFactory
+from archive.models import Theme
+from search import indexing
 from search.forms import SearchForm
-from search.results import SearchHit, SearchResults
 from search.service import search_entries
 
 pytestmark = pytest.mark.django_db
@@ -84,12 +82,28 @@ def test_snippet_is_highlighted_and_escaped(client, entries):
 def test_hostile_queries_get_a_normal_page(client, entries, query):
     response = client.get("/de/search/", {"q": query, "page": "999999"})
     assert response.status_code == 200
-    assert "<script>alert(1)</script>" not in response.content.decode()
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    # What was typed stays in the field, escaped; the answer is the first page of nothing found.
+    assert f'name="q" id="id_q" value="{escape(query)}"' in html
+    assert gettext_in("de", "Nothing found. Try fewer words, another spelling, or the other language.") in html
+    assert response.context["results"].page.number == 1
 
 
 def test_invalid_filters_do_not_break_the_page(client, entries):
     response = client.get("/de/search/", {"q": "Kahn", "date_from": "abc", "city": "atlantis", "page": "-1"})
     assert response.status_code == 200
+    # The words are still searched; each refused filter is named, with a link to search without it.
+    assert titles(response) == ["Stolpersteine Achtungstraße"]
+    html = response.content.decode()
+    assert 'class="form-errors" role="alert"' in html
+    city, date_from = response.context["form"].fields["city"], response.context["form"].fields["date_from"]
+    assert [(label, url) for label, _messages, url in response.context["form_errors"]] == [
+        (city.label, "/de/search/?q=Kahn&date_from=abc"),
+        (date_from.label, "/de/search/?q=Kahn&city=atlantis"),
+    ]
+    for _label, messages, url in response.context["form_errors"]:
+        assert f'{escape(" ".join(str(message) for message in messages))} <a href="{escape(url)}">' in html
 
 
 def test_search_page_query_count_does_not_grow_with_the_results(
@@ -276,36 +290,29 @@ def test_the_database_engine_shows_no_facets(client, places):
     assert 'id="facets-heading"' not in response.content.decode()
 
 
-def facet_results(entry, suggestion=None, translations=()):
-    """Results as Elasticsearch would give them: facets, a suggestion, other language versions."""
-    paginator = Paginator([entry], 20)
-    return SearchResults(
-        query="Kahm",
-        hits=[SearchHit(entry, mark_safe("Familie <mark>Kahn</mark>"), 1.0, translations=list(translations))],
-        page=paginator.get_page(1),
-        count=1,
-        backend="elasticsearch",
-        facets={
-            "type": [{"value": "memorial_site", "count": 3}, {"value": "testimony", "count": 1}],
-            "city": [{"value": "heilbronn", "count": 2}],
-            "theme": [{"value": "deportation", "count": 2}],
-            "tag": [{"value": "Familie", "count": 2}],
-            "language": [{"value": "de", "count": 3}, {"value": "ru", "count": 1}],
-            "decade": [{"value": 1940, "count": 3}, {"value": 1970, "count": 1}],
-            "has_media": [{"value": "true", "count": 1}, {"value": "false", "count": 3}],
-        },
-        suggestion=suggestion,
-    )
+@pytest.fixture
+def indexed_places(places, search_index):
+    """The places above in a real index of this test's own, one of them on the deportation theme."""
+    heilbronn = places["heilbronn"]
+    heilbronn.themes.add(Theme.objects.get(slug="deportation", locale=heilbronn.locale))
+    heilbronn.save_revision().publish()
+    indexing.rebuild()
+    return places
 
 
 def facet_links(response):
     return {group.name: {value.label: value for value in group.values} for group in response.context["facet_groups"]}
 
 
-def test_facets_are_labelled_in_the_readers_language_and_keep_the_other_filters(client, places, monkeypatch):
-    monkeypatch.setattr("search.views.search_entries", lambda *args, **kwargs: facet_results(places["heilbronn"]))
-    response = client.get("/de/search/", {"q": "Kahm", "language": "de", "sort": "oldest", "page": "2"})
-    facets = facet_links(response)
+def facet_counts(response):
+    return {name: {label: link.count for label, link in links.items()} for name, links in facet_links(response).items()}
+
+
+def test_facets_count_the_results_are_labelled_in_the_readers_language_and_keep_the_other_filters(
+    client, indexed_places
+):
+    response = client.get("/de/search/", {"q": "", "type": "memorial_site", "sort": "oldest", "page": "2"})
+    assert response.context["results"].backend == "elasticsearch"
     assert [group.name for group in response.context["facet_groups"]] == [
         "type",
         "language",
@@ -315,27 +322,31 @@ def test_facets_are_labelled_in_the_readers_language_and_keep_the_other_filters(
         "decade",
         "has_media",
     ]
-    assert set(facets["type"]) == {"Gedenkorte", capfirst(gettext_in("de", "testimonies"))}
-    assert set(facets["city"]) == {"Heilbronn"}
-    assert set(facets["theme"]) == {"Deportation"}
-    assert set(facets["language"]) == {"Deutsch", "Russisch"}
-    assert set(facets["decade"]) == {"1940er Jahre", "1970er Jahre"}
-    # Only "with media" is a filter; "without" is no choice the form offers.
-    assert len(facets["has_media"]) == 1
-    assert facets["language"]["Deutsch"].active
-    assert not facets["language"]["Russisch"].active
+    # The three memorial sites: one German with an image, two Russian.
+    assert facet_counts(response) == {
+        "type": {"Gedenkorte": 3},
+        "language": {"Russisch": 2, "Deutsch": 1},
+        "city": {"Heilbronn": 1, "Kaluga": 1},
+        "theme": {"Deportation": 1},
+        "tag": {"Familie": 1},
+        "decade": {"1940er Jahre": 1, "1970er Jahre": 1, "1980er Jahre": 1},
+        # Only "with media" is a filter; "without" is no choice the form offers.
+        "has_media": {gettext_in("de", "With media"): 1},
+    }
+    facets = facet_links(response)
+    assert facets["type"]["Gedenkorte"].active
+    assert not facets["language"]["Deutsch"].active
 
     def params(link):
-        return parse_qs(urlsplit(link.url).query)
+        return parse_qs(urlsplit(link.url).query, keep_blank_values=True)
 
     for group in facets.values():
         for link in group.values():
             query = params(link)
-            assert query["q"] == ["Kahm"]
+            assert query["q"] == [""]
             assert query["sort"] == ["oldest"]
+            assert query["type"] == ["memorial_site"]
             assert "page" not in query
-    assert params(facets["type"]["Gedenkorte"])["type"] == ["memorial_site"]
-    assert params(facets["type"]["Gedenkorte"])["language"] == ["de"]
     assert params(facets["city"]["Heilbronn"])["city"] == ["heilbronn"]
     assert params(facets["theme"]["Deportation"])["theme"] == ["deportation"]
     assert params(facets["tag"]["Familie"])["tag"] == ["Familie"]
@@ -346,31 +357,40 @@ def test_facets_are_labelled_in_the_readers_language_and_keep_the_other_filters(
 
     html = response.content.decode()
     assert 'aria-labelledby="facets-heading"' in html
-    assert f'href="{escape(facets["city"]["Heilbronn"].url)}"' in html
+    assert f'href="{escape(facets["city"]["Heilbronn"].url)}">Heilbronn <span class="facet__count"' in html
+
+    # Following a facet's link narrows the results to what it counted.
+    narrowed = client.get(facets["language"]["Russisch"].url)
+    assert sorted(titles(narrowed)) == ["Мемориал в Калуге", "Памятник на Чукотке"]
+    assert facet_counts(narrowed)["language"] == {"Russisch": 2}
 
 
-def test_russian_readers_see_russian_facet_labels(client, places, monkeypatch):
-    monkeypatch.setattr("search.views.search_entries", lambda *args, **kwargs: facet_results(places["heilbronn"]))
-    facets = facet_links(client.get("/ru/search/", {"q": "Kahm"}))
-    assert set(facets["city"]) == {"Хайльбронн"}
-    assert set(facets["theme"]) == {"Депортация"}
-    assert set(facets["language"]) == {"Немецкий", "Русский"}
-    assert set(facets["decade"]) == {"1940-е годы", "1970-е годы"}
+def test_russian_readers_see_russian_facet_labels(client, indexed_places):
+    facets = facet_counts(client.get("/ru/search/", {"q": ""}))
+    assert facets["city"] == {"Хайльбронн": 1, "Калуга": 1}
+    assert facets["theme"] == {"Депортация": 1}
+    assert facets["language"] == {"Русский": 3, "Немецкий": 2}
+    assert facets["decade"] == {
+        "1940-е годы": 1,
+        "1970-е годы": 1,
+        "1980-е годы": 1,
+        "1990-е годы": 1,
+        "2010-е годы": 1,
+    }
 
 
-def test_did_you_mean_replaces_the_query_and_keeps_the_filters(client, places, monkeypatch):
-    monkeypatch.setattr(
-        "search.views.search_entries",
-        lambda *args, **kwargs: facet_results(places["heilbronn"], suggestion="Kahn"),
-    )
+def test_did_you_mean_replaces_the_query_and_keeps_the_filters(client, indexed_places):
     response = client.get("/de/search/", {"q": "Kahm", "type": "memorial_site", "page": "3"})
+    assert response.context["results"].suggestion == "kahn"
     url = response.context["suggestion_url"]
     query = parse_qs(urlsplit(url).query)
-    assert query["q"] == ["Kahn"]
+    assert query["q"] == ["kahn"]
     assert query["type"] == ["memorial_site"]
     assert "page" not in query
     html = response.content.decode()
-    assert f'<a href="{escape(url)}">Kahn</a>' in html
+    assert f'<a href="{escape(url)}">kahn</a>' in html
+    # The suggestion finds what the typo did not.
+    assert titles(client.get(url)) == ["Stolperstein Heilbronn"]
 
 
 def test_no_suggestion_no_did_you_mean(client, places):

@@ -1,6 +1,13 @@
-"""Which of Elasticsearch's highlight fragments becomes a result's snippet (search.engines.elasticsearch._snippet)."""
+"""Which of Elasticsearch's highlight fragments becomes a result's snippet (search.engines.elasticsearch._snippet),
+and what a result shows where no word of the query is in its text."""
 
-from search.engines.elasticsearch import HIGHLIGHT, _snippet
+import re
+
+import pytest
+
+from archive.factories import InitiativePageFactory
+from search import indexing
+from search.engines.elasticsearch import _snippet
 
 
 def test_a_fragment_with_a_marked_word_wins_the_body_first():
@@ -20,5 +27,35 @@ def test_without_a_marked_word_the_summarys_beginning_then_the_bodys():
     assert _snippet({}) == ""
 
 
-def test_every_snippet_field_returns_its_beginning_when_nothing_matched():
-    assert all(options.get("no_match_size") for options in HIGHLIGHT["fields"].values())
+def card_title(card):
+    return re.search(r'class="entry-card__title"[^>]*><a [^>]*>([^<]*)</a>', card)[1]
+
+
+def card_snippet(card):
+    found = re.search(r'<p class="entry-card__snippet"[^>]*>(.*?)</p>', card)
+    return found[1] if found else None
+
+
+@pytest.mark.django_db
+def test_an_entry_found_by_its_title_alone_shows_the_beginning_of_its_text(client, search_index, archive_de):
+    # Neither text holds the word searched: the snippet is the beginning of the summary, or of the
+    # body where there is no summary, as the index returns it (no_match_size), not left empty.
+    InitiativePageFactory(
+        parent=archive_de,
+        title="Gedenktafel Zaunkönig",
+        summary="Zwei Steine für das Ehepaar Baer.",
+        text="Adolf Baer wurde 1881 geboren.",
+        organisers="",
+    )
+    InitiativePageFactory(
+        parent=archive_de, title="Stolperstein Zaunkönig", summary="", text="Hier wohnte Berta Levi.", organisers=""
+    )
+    indexing.rebuild()
+    response = client.get("/de/search/", {"q": "Zaunkönig"})
+    assert response.context["results"].backend == "elasticsearch"
+    cards = response.content.decode().split('<article class="entry-card">')[1:]
+    snippets = {card_title(card): card_snippet(card) for card in cards}
+    assert snippets == {
+        "Gedenktafel Zaunkönig": "Zwei Steine für das Ehepaar Baer.",
+        "Stolperstein Zaunkönig": "Hier wohnte Berta Levi.",
+    }

@@ -3,14 +3,14 @@
 "A finds B" below means what the search does with the keys: every word of the query A has an
 alternative in `query_keys(A)` that is among `index_keys(B)`.
 
-The figures in the module's docstring come from `python -m tests.search.test_transliteration`.
+The precision figures in the module's docstring come from `python -m tests.search.test_transliteration`,
+the speed from bench/transliteration.py.
 """
 
 import csv
 import itertools
 import json
 import re
-import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import pytest
 from archive import transliteration
 from archive.sources import default_data_dir
 from archive.transliteration import index_keys, query_keys
+from tests.data_files import real_data_dir
 
 NAMES_TABLE = Path(__file__).resolve().parent / "data" / "names.tsv"
 
@@ -43,13 +44,6 @@ def name_id(row):
     return row["cyrillic"]
 
 
-def data_dir():
-    folder = default_data_dir()
-    if not (folder / "stolpersteine-berlin").is_dir():
-        pytest.skip(f"real data not found in {folder} (set MEMORIA_DATA_DIR)")
-    return folder
-
-
 def berlin_surname_words(folder):
     with (folder / "stolpersteine-berlin" / "stolpersteine.csv").open(encoding="utf-8-sig", newline="") as stones:
         surnames = {record["Nachname"] for record in csv.DictReader(stones)}
@@ -70,18 +64,6 @@ def heilbronn_text(folder):
     return "\n".join(
         path.read_text(encoding="utf-8") for path in sorted((folder / "stolpersteine-heilbronn").glob("*.md"))
     )
-
-
-def cold_words_per_second(text):
-    """CPU time, so that other processes on the machine do not count; the word cache starts empty."""
-    word_count = len(transliteration._words(text))
-    best = float("inf")
-    for _attempt in range(3):
-        transliteration._word_keys.cache_clear()
-        started = time.process_time()
-        index_keys(text)
-        best = min(best, time.process_time() - started)
-    return word_count / best
 
 
 # --- The issue's examples -------------------------------------------------------------------
@@ -155,7 +137,7 @@ def test_the_cyrillic_form_finds_the_latin(row, column):
 
 
 def test_the_names_from_the_data_are_in_the_data():
-    folder = data_dir()
+    folder = real_data_dir("berlin", "heilbronn")
     with (folder / "stolpersteine-berlin" / "stolpersteine.csv").open(encoding="utf-8-sig", newline="") as csv_file:
         stones = list(csv.DictReader(csv_file))
     with (folder / "stolpersteine-berlin" / "biographies.jsonl").open(encoding="utf-8") as jsonl_file:
@@ -238,7 +220,7 @@ def test_different_names_do_not_find_each_other(one, other):
 
 
 def test_few_pairs_of_berlin_surnames_share_a_key():
-    words = berlin_surname_words(data_dir())
+    words = berlin_surname_words(real_data_dir("berlin"))
     pairs = colliding_pairs(words)
     # 289 measured, nearly all spellings of one name (Meyer/Meier, Cohn/Kohn, Levy/Löwy). A key
     # without vowels would give 702 pairs even before any transliteration.
@@ -269,7 +251,7 @@ def test_keys_are_lowercase_ascii_letters_and_digits(text):
 
 
 def test_keys_of_the_table_and_of_the_heilbronn_biographies_are_lowercase_ascii():
-    keys = index_keys(heilbronn_text(data_dir()))
+    keys = index_keys(heilbronn_text(real_data_dir("heilbronn")))
     keys += [key for row in NAMES for column in ("cyrillic", *LATIN_COLUMNS) for key in index_keys(row[column])]
     assert [key for key in keys if not re.fullmatch(r"[a-z0-9]+", key)] == []
 
@@ -295,15 +277,9 @@ def test_a_decomposed_caron_does_not_split_the_word():
     assert query_keys("Z\u030cukov") == query_keys("\u017dukov") == [["zhukov"]]
 
 
-@pytest.mark.slow
-def test_keying_the_heilbronn_biographies_runs_at_over_50000_words_a_second():
-    assert cold_words_per_second(heilbronn_text(data_dir())) > 50_000
-
-
 if __name__ == "__main__":
     folder = default_data_dir()
     surnames = berlin_surname_words(folder)
     pairs = colliding_pairs(surnames)
     print(f"{len(surnames)} distinct Berlin surname words, {len(surnames) * (len(surnames) - 1) // 2} pairs")
     print(f"{len(pairs)} pairs share a key")
-    print(f"{cold_words_per_second(heilbronn_text(folder)):,.0f} words/s (CPU time, empty cache)")

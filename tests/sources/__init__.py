@@ -1,20 +1,6 @@
-"""Tests for the source converters in ``archive.sources`` (no Django needed).
-
-Run with ``.venv/bin/pytest -p no:django tests/sources -q``.
-"""
+"""Tests for the source converters in ``archive.sources``, which import nothing of Django."""
 
 import re
-import sys
-from pathlib import Path
-
-import pytest
-
-# pytest puts only the first folder without an ``__init__.py`` (``tests/``) on
-# sys.path, so the repository root has to be added for ``import archive`` until
-# the project's pytest configuration does it (``pythonpath = ["."]``).
-_REPOSITORY_ROOT = str(Path(__file__).resolve().parents[2])
-if _REPOSITORY_ROOT not in sys.path:
-    sys.path.insert(0, _REPOSITORY_ROOT)
 
 ROW_TYPES = {
     "external_id": str,
@@ -83,13 +69,3 @@ def assert_valid_row(row: dict) -> None:
             assert isinstance(entry[key], expected), (label, key, entry[key])
         assert entry["name"].strip(), label
         assert type(entry["birth_year"]) is not bool, label
-
-
-def real_data_dir() -> Path:
-    """The shared real data (read-only); failing loudly beats skipping silently."""
-    from archive.sources import default_data_dir
-
-    path = default_data_dir()
-    if not path.is_dir():
-        pytest.fail(f"real data not found at {path}; set MEMORIA_DATA_DIR")
-    return path

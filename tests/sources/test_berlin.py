@@ -6,8 +6,9 @@ import pytest
 
 from archive.sources import SOURCES, berlin, convert_source, default_data_dir, iter_source
 from archive.sources.common import parse_german_date
+from tests.data_files import real_data_dir
 
-from . import assert_valid_row, real_data_dir
+from . import assert_valid_row
 
 CSV_COLUMNS = [
     "Vorname",
@@ -31,7 +32,7 @@ CSV_COLUMNS = [
 
 @pytest.fixture(scope="module")
 def real_folder() -> Path:
-    return real_data_dir() / "stolpersteine-berlin"
+    return real_data_dir("berlin") / "stolpersteine-berlin"
 
 
 @pytest.fixture(scope="module")
@@ -219,14 +220,14 @@ def test_iter_rows_streams_with_a_limit(real_folder):
 def test_registry():
     assert SOURCES["berlin"].folder == "stolpersteine-berlin"
     assert SOURCES["heilbronn"].folder == "stolpersteine-heilbronn"
-    rows, problems = convert_source("berlin", real_data_dir(), limit=2)
+    rows, problems = convert_source("berlin", real_data_dir("berlin"), limit=2)
     assert [row["external_id"] for row in rows] == [
         "berlin-stolperstein_00000",
         "berlin-stolperstein_00001",
     ]
     assert problems == []
     with pytest.raises(KeyError, match="unknown source 'hamburg'"):
-        list(iter_source("hamburg", real_data_dir()))
+        list(iter_source("hamburg", real_data_dir("berlin")))
 
 
 def test_default_data_dir_follows_environment(monkeypatch, tmp_path):

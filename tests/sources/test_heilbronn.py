@@ -4,13 +4,14 @@ import pytest
 import yaml
 
 from archive.sources import convert_source, heilbronn
+from tests.data_files import real_data_dir
 
-from . import assert_valid_row, real_data_dir
+from . import assert_valid_row
 
 
 @pytest.fixture(scope="module")
 def real_folder() -> Path:
-    return real_data_dir() / "stolpersteine-heilbronn"
+    return real_data_dir("heilbronn") / "stolpersteine-heilbronn"
 
 
 @pytest.fixture(scope="module")

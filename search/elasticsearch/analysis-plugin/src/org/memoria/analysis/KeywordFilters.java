@@ -23,28 +23,28 @@ import java.util.regex.Pattern;
 final class KeywordFilters {
     private KeywordFilters() {}
 
-    static TokenFilterFactory keywordMarker(IndexSettings index, Environment env, String name, Settings s) {
-        String pattern = s.get("keywords_pattern");
+    static TokenFilterFactory keywordMarker(IndexSettings index, Environment env, String name, Settings settings) {
+        String pattern = settings.get("keywords_pattern");
         if (pattern != null) {
-            if (s.hasValue("keywords") || s.hasValue("keywords_path")) {
+            if (settings.hasValue("keywords") || settings.hasValue("keywords_path")) {
                 throw new IllegalArgumentException("cannot specify both `keywords_pattern` and `keywords` or `keywords_path`");
             }
             Pattern compiled = Pattern.compile(pattern);
-            return new Fn.Filter(name, s, in -> new PatternKeywordMarkerFilter(in, compiled));
+            return new FunctionFactories.Filter(name, settings, in -> new PatternKeywordMarkerFilter(in, compiled));
         }
-        List<String> words = Analysis.getWordList(env, s, "keywords");
+        List<String> words = Analysis.getWordList(env, settings, "keywords");
         if (words == null) {
             throw new IllegalArgumentException(
                 "keyword filter requires either `keywords`, `keywords_path`, or `keywords_pattern` to be configured"
             );
         }
-        CharArraySet keywords = new CharArraySet(words, s.getAsBoolean("ignore_case", false));
-        return new Fn.Filter(name, s, in -> new SetKeywordMarkerFilter(in, keywords));
+        CharArraySet keywords = new CharArraySet(words, settings.getAsBoolean("ignore_case", false));
+        return new FunctionFactories.Filter(name, settings, in -> new SetKeywordMarkerFilter(in, keywords));
     }
 
     /** Rules "word1, word2 => stem"; the words then skip the stemmers after this filter. */
-    static TokenFilterFactory stemmerOverride(IndexSettings index, Environment env, String name, Settings s) {
-        List<String> rules = Analysis.getWordList(env, s, "rules");
+    static TokenFilterFactory stemmerOverride(IndexSettings index, Environment env, String name, Settings settings) {
+        List<String> rules = Analysis.getWordList(env, settings, "rules");
         if (rules == null) {
             throw new IllegalArgumentException("stemmer override filter requires either `rules` or `rules_path` to be configured");
         }
@@ -66,6 +66,6 @@ final class KeywordFilters {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Fn.Filter(name, s, in -> new StemmerOverrideFilter(in, map));
+        return new FunctionFactories.Filter(name, settings, in -> new StemmerOverrideFilter(in, map));
     }
 }

@@ -36,6 +36,7 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -52,119 +53,139 @@ public class MemoriaAnalysisPlugin extends Plugin implements AnalysisPlugin {
 
     @Override
     public Map<String, AnalysisProvider<TokenFilterFactory>> getTokenFilters() {
-        Map<String, AnalysisProvider<TokenFilterFactory>> f = new TreeMap<>();
-        f.put("asciifolding", (index, env, name, s) -> {
-            boolean preserve = s.getAsBoolean("preserve_original", false);
-            return new Fn.NormalizingFilter(
+        Map<String, AnalysisProvider<TokenFilterFactory>> tokenFilters = new TreeMap<>();
+        tokenFilters.put("asciifolding", (index, env, name, settings) -> {
+            boolean preserve = settings.getAsBoolean("preserve_original", false);
+            return new FunctionFactories.NormalizingFilter(
                 name,
-                s,
+                settings,
                 in -> preserve ? new ASCIIFoldingFilter(in, true) : new FoldingFilter(in),
                 FoldingFilter::new
             );
         });
-        f.put("german_normalization", (index, env, name, s) -> new Fn.NormalizingFilter(name, s, GermanNormalizationFilter::new));
-        f.put("german_stem", (index, env, name, s) -> new Fn.Filter(name, s, GermanStemFilter::new));
-        f.put("russian_stem", (index, env, name, s) -> new Fn.Filter(name, s, in -> new SnowballFilter(in, new RussianStemmer())));
-        f.put("stemmer", Stemmers::stemmer);
-        f.put("stemmer_override", requiresAnalysisSettings(KeywordFilters::stemmerOverride));
-        f.put("keyword_marker", requiresAnalysisSettings(KeywordFilters::keywordMarker));
-        f.put("snowball", Stemmers::snowball);
-        f.put("ngram", NGrams::ngramFilter);
-        f.put("edge_ngram", NGrams::edgeNgramFilter);
-        f.put("synonym", requiresAnalysisSettings((index, env, name, s) -> new SynonymFilterFactory(index, env, name, s, false)));
-        f.put("synonym_graph", requiresAnalysisSettings((index, env, name, s) -> new SynonymFilterFactory(index, env, name, s, true)));
-        f.put("dictionary_decompounder", requiresAnalysisSettings((index, env, name, s) -> {
-            List<String> list = Analysis.getWordList(env, s, "word_list");
+        tokenFilters.put("german_normalization", (index, env, name, settings) ->
+            new FunctionFactories.NormalizingFilter(name, settings, GermanNormalizationFilter::new)
+        );
+        tokenFilters.put("german_stem", (index, env, name, settings) ->
+            new FunctionFactories.Filter(name, settings, GermanStemFilter::new)
+        );
+        tokenFilters.put("russian_stem", (index, env, name, settings) ->
+            new FunctionFactories.Filter(name, settings, in -> new SnowballFilter(in, new RussianStemmer()))
+        );
+        tokenFilters.put("stemmer", Stemmers::stemmer);
+        tokenFilters.put("stemmer_override", requiresAnalysisSettings(KeywordFilters::stemmerOverride));
+        tokenFilters.put("keyword_marker", requiresAnalysisSettings(KeywordFilters::keywordMarker));
+        tokenFilters.put("snowball", Stemmers::snowball);
+        tokenFilters.put("ngram", NGrams::ngramFilter);
+        tokenFilters.put("edge_ngram", NGrams::edgeNgramFilter);
+        tokenFilters.put("synonym", requiresAnalysisSettings((index, env, name, settings) ->
+            new SynonymFilterFactory(index, env, name, settings, false)
+        ));
+        tokenFilters.put("synonym_graph", requiresAnalysisSettings((index, env, name, settings) ->
+            new SynonymFilterFactory(index, env, name, settings, true)
+        ));
+        tokenFilters.put("dictionary_decompounder", requiresAnalysisSettings((index, env, name, settings) -> {
+            List<String> list = Analysis.getWordList(env, settings, "word_list");
             if (list == null) {
                 throw new IllegalArgumentException("word_list must be provided for [" + name + "], either as a path to a file, or directly");
             }
             // As Analysis.getWordSet reads the list.
-            boolean ignoreCase = s.getAsBoolean("word_list_case", false);
+            boolean ignoreCase = settings.getAsBoolean("word_list_case", false);
             CharArraySet words = new CharArraySet(list, ignoreCase);
             BitSet alphabet = ignoreCase ? null : Decompounder.alphabet(list);
-            int minWord = s.getAsInt("min_word_size", CompoundWordTokenFilterBase.DEFAULT_MIN_WORD_SIZE);
-            int minSub = s.getAsInt("min_subword_size", CompoundWordTokenFilterBase.DEFAULT_MIN_SUBWORD_SIZE);
-            int maxSub = s.getAsInt("max_subword_size", CompoundWordTokenFilterBase.DEFAULT_MAX_SUBWORD_SIZE);
-            boolean longest = s.getAsBoolean("only_longest_match", false);
-            return new Fn.Filter(name, s, in -> new Decompounder(in, words, alphabet, minWord, minSub, maxSub, longest));
+            int minWord = settings.getAsInt("min_word_size", CompoundWordTokenFilterBase.DEFAULT_MIN_WORD_SIZE);
+            int minSub = settings.getAsInt("min_subword_size", CompoundWordTokenFilterBase.DEFAULT_MIN_SUBWORD_SIZE);
+            int maxSub = settings.getAsInt("max_subword_size", CompoundWordTokenFilterBase.DEFAULT_MAX_SUBWORD_SIZE);
+            boolean longest = settings.getAsBoolean("only_longest_match", false);
+            return new FunctionFactories.Filter(
+                name,
+                settings,
+                in -> new Decompounder(in, words, alphabet, minWord, minSub, maxSub, longest)
+            );
         }));
-        f.put("elision", (index, env, name, s) -> {
-            CharArraySet articles = Analysis.parseArticles(env, s);
+        tokenFilters.put("elision", (index, env, name, settings) -> {
+            CharArraySet articles = Analysis.parseArticles(env, settings);
             // Referenced by name only, Elasticsearch's elision uses the French articles; configured, it needs its own.
-            if (articles == null && s.hasValue("type")) {
+            if (articles == null && settings.hasValue("type")) {
                 throw new IllegalArgumentException("elision filter requires [articles] or [articles_path] setting");
             }
             CharArraySet used = articles == null ? FrenchAnalyzer.DEFAULT_ARTICLES : articles;
-            return new Fn.NormalizingFilter(name, s, in -> new ElisionFilter(in, used));
+            return new FunctionFactories.NormalizingFilter(name, settings, in -> new ElisionFilter(in, used));
         });
-        f.put("unique", (index, env, name, s) -> {
-            boolean samePosition = s.getAsBoolean("only_on_same_position", false);
-            return new Fn.Filter(name, s, in -> new UniqueFilter(in, samePosition));
+        tokenFilters.put("unique", (index, env, name, settings) -> {
+            boolean samePosition = settings.getAsBoolean("only_on_same_position", false);
+            return new FunctionFactories.Filter(name, settings, in -> new UniqueFilter(in, samePosition));
         });
-        f.put("trim", (index, env, name, s) -> new Fn.NormalizingFilter(name, s, TrimFilter::new));
-        f.put("truncate", (index, env, name, s) -> {
-            int length = s.getAsInt("length", 10);
-            return new Fn.Filter(name, s, in -> new TruncateTokenFilter(in, length));
+        tokenFilters.put("trim", (index, env, name, settings) -> new FunctionFactories.NormalizingFilter(name, settings, TrimFilter::new));
+        tokenFilters.put("truncate", (index, env, name, settings) -> {
+            int length = settings.getAsInt("length", 10);
+            return new FunctionFactories.Filter(name, settings, in -> new TruncateTokenFilter(in, length));
         });
-        f.put("length", (index, env, name, s) -> {
-            int min = s.getAsInt("min", 0);
-            int max = s.getAsInt("max", Integer.MAX_VALUE);
-            return new Fn.Filter(name, s, in -> new LengthFilter(in, min, max));
+        tokenFilters.put("length", (index, env, name, settings) -> {
+            int min = settings.getAsInt("min", 0);
+            int max = settings.getAsInt("max", Integer.MAX_VALUE);
+            return new FunctionFactories.Filter(name, settings, in -> new LengthFilter(in, min, max));
         });
-        f.put("reverse", (index, env, name, s) -> new Fn.Filter(name, s, ReverseStringFilter::new));
-        return f;
+        tokenFilters.put("reverse", (index, env, name, settings) -> new FunctionFactories.Filter(name, settings, ReverseStringFilter::new));
+        return tokenFilters;
     }
 
     @Override
     public Map<String, AnalysisProvider<TokenizerFactory>> getTokenizers() {
-        Map<String, AnalysisProvider<TokenizerFactory>> t = new TreeMap<>();
-        t.put("ngram", NGrams::ngramTokenizer);
-        t.put("edge_ngram", NGrams::edgeNgramTokenizer);
-        t.put("keyword", (index, env, name, s) -> {
-            int bufferSize = s.getAsInt("buffer_size", KeywordTokenizer.DEFAULT_BUFFER_SIZE);
-            return new Fn.Tokenizer(index, s, name, () -> new KeywordTokenizer(bufferSize));
+        Map<String, AnalysisProvider<TokenizerFactory>> tokenizers = new TreeMap<>();
+        tokenizers.put("ngram", NGrams::ngramTokenizer);
+        tokenizers.put("edge_ngram", NGrams::edgeNgramTokenizer);
+        tokenizers.put("keyword", (index, env, name, settings) -> {
+            int bufferSize = settings.getAsInt("buffer_size", KeywordTokenizer.DEFAULT_BUFFER_SIZE);
+            return new FunctionFactories.Tokenizer(index, settings, name, () -> new KeywordTokenizer(bufferSize));
         });
-        t.put("whitespace", (index, env, name, s) -> {
-            int max = s.getAsInt("max_token_length", 255);
-            return new Fn.Tokenizer(index, s, name, () -> new WhitespaceTokenizer(AttributeFactory.DEFAULT_ATTRIBUTE_FACTORY, max));
+        tokenizers.put("whitespace", (index, env, name, settings) -> {
+            int max = settings.getAsInt("max_token_length", 255);
+            return new FunctionFactories.Tokenizer(
+                index,
+                settings,
+                name,
+                () -> new WhitespaceTokenizer(AttributeFactory.DEFAULT_ATTRIBUTE_FACTORY, max)
+            );
         });
-        t.put("pattern", (index, env, name, s) -> {
-            Pattern pattern = Regex.compile(s.get("pattern", "\\W+"), s.get("flags"));
-            int group = s.getAsInt("group", -1);
-            return new Fn.Tokenizer(index, s, name, () -> new PatternTokenizer(pattern, group));
+        tokenizers.put("pattern", (index, env, name, settings) -> {
+            Pattern pattern = Regex.compile(settings.get("pattern", "\\W+"), settings.get("flags"));
+            int group = settings.getAsInt("group", -1);
+            return new FunctionFactories.Tokenizer(index, settings, name, () -> new PatternTokenizer(pattern, group));
         });
-        return t;
+        return tokenizers;
     }
 
     @Override
     public Map<String, AnalysisProvider<CharFilterFactory>> getCharFilters() {
-        Map<String, AnalysisProvider<CharFilterFactory>> c = new TreeMap<>();
-        c.put("mapping", requiresAnalysisSettings((index, env, name, s) -> {
-            List<String> rules = Analysis.getWordList(env, s, "mappings");
+        Map<String, AnalysisProvider<CharFilterFactory>> charFilters = new TreeMap<>();
+        charFilters.put("mapping", requiresAnalysisSettings((index, env, name, settings) -> {
+            List<String> rules = Analysis.getWordList(env, settings, "mappings");
             if (rules == null) {
                 throw new IllegalArgumentException("mapping requires either `mappings` or `mappings_path` to be configured");
             }
             NormalizeCharMap map = MappingRules.parse(rules);
-            return new Fn.NormalizingCharFilter(name, in -> new MappingCharFilter(map, in));
+            return new FunctionFactories.NormalizingCharFilter(name, in -> new MappingCharFilter(map, in));
         }));
-        c.put("html_strip", (index, env, name, s) -> {
-            List<String> escaped = s.getAsList("escaped_tags");
-            return new Fn.CharFilter(name, in -> new HTMLStripCharFilter(in, escaped.isEmpty() ? null : new HashSet<>(escaped)));
+        charFilters.put("html_strip", (index, env, name, settings) -> {
+            List<String> escaped = settings.getAsList("escaped_tags");
+            Set<String> kept = escaped.isEmpty() ? null : new HashSet<>(escaped);
+            return new FunctionFactories.CharFilter(name, in -> new HTMLStripCharFilter(in, kept));
         });
-        return c;
+        return charFilters;
     }
 
     @Override
     public Map<String, AnalysisProvider<AnalyzerProvider<? extends org.apache.lucene.analysis.Analyzer>>> getAnalyzers() {
-        Map<String, AnalysisProvider<AnalyzerProvider<? extends org.apache.lucene.analysis.Analyzer>>> a = new TreeMap<>();
-        a.put("german", (index, env, name, s) -> new Fn.Analyzer(name, s, new GermanAnalyzer(
-            Analysis.parseStopWords(env, s, GermanAnalyzer.getDefaultStopSet()),
-            Analysis.parseStemExclusion(s, CharArraySet.EMPTY_SET)
+        Map<String, AnalysisProvider<AnalyzerProvider<? extends org.apache.lucene.analysis.Analyzer>>> analyzers = new TreeMap<>();
+        analyzers.put("german", (index, env, name, settings) -> new FunctionFactories.Analyzer(name, settings, new GermanAnalyzer(
+            Analysis.parseStopWords(env, settings, GermanAnalyzer.getDefaultStopSet()),
+            Analysis.parseStemExclusion(settings, CharArraySet.EMPTY_SET)
         )));
-        a.put("russian", (index, env, name, s) -> new Fn.Analyzer(name, s, new RussianAnalyzer(
-            Analysis.parseStopWords(env, s, RussianAnalyzer.getDefaultStopSet()),
-            Analysis.parseStemExclusion(s, CharArraySet.EMPTY_SET)
+        analyzers.put("russian", (index, env, name, settings) -> new FunctionFactories.Analyzer(name, settings, new RussianAnalyzer(
+            Analysis.parseStopWords(env, settings, RussianAnalyzer.getDefaultStopSet()),
+            Analysis.parseStemExclusion(settings, CharArraySet.EMPTY_SET)
         )));
-        return a;
+        return analyzers;
     }
 }

@@ -22,27 +22,27 @@ import java.util.stream.Collectors;
 final class NGrams {
     private NGrams() {}
 
-    static TokenFilterFactory ngramFilter(IndexSettings index, Environment env, String name, Settings s) {
-        int min = s.getAsInt("min_gram", 1);
-        int max = s.getAsInt("max_gram", 2);
+    static TokenFilterFactory ngramFilter(IndexSettings index, Environment env, String name, Settings settings) {
+        int min = settings.getAsInt("min_gram", 1);
+        int max = settings.getAsInt("max_gram", 2);
         checkDiff(index, min, max);
-        boolean preserve = s.getAsBoolean("preserve_original", false);
-        return new Fn.Filter(name, s, in -> new NGramTokenFilter(in, min, max, preserve), false);
+        boolean preserve = settings.getAsBoolean("preserve_original", false);
+        return new FunctionFactories.Filter(name, settings, in -> new NGramTokenFilter(in, min, max, preserve), false);
     }
 
-    static TokenFilterFactory edgeNgramFilter(IndexSettings index, Environment env, String name, Settings s) {
-        int min = s.getAsInt("min_gram", 1);
-        int max = s.getAsInt("max_gram", 2);
-        boolean preserve = s.getAsBoolean("preserve_original", false);
-        String side = s.get("side", "front");
+    static TokenFilterFactory edgeNgramFilter(IndexSettings index, Environment env, String name, Settings settings) {
+        int min = settings.getAsInt("min_gram", 1);
+        int max = settings.getAsInt("max_gram", 2);
+        boolean preserve = settings.getAsBoolean("preserve_original", false);
+        String side = settings.get("side", "front");
         if (side.equals("front")) {
-            return new Fn.Filter(name, s, in -> new EdgeNGramTokenFilter(in, min, max, preserve), false);
+            return new FunctionFactories.Filter(name, settings, in -> new EdgeNGramTokenFilter(in, min, max, preserve), false);
         }
         if (side.equals("back")) {
             // Lucene dropped side=back; grams of the reversed token, reversed again, are the same thing.
-            return new Fn.Filter(
+            return new FunctionFactories.Filter(
                 name,
-                s,
+                settings,
                 in -> new ReverseStringFilter(new EdgeNGramTokenFilter(new ReverseStringFilter(in), min, max, preserve)),
                 false
             );
@@ -50,29 +50,39 @@ final class NGrams {
         throw new IllegalArgumentException("invalid side: " + side);
     }
 
-    static TokenizerFactory ngramTokenizer(IndexSettings index, Environment env, String name, Settings s) {
-        int min = s.getAsInt("min_gram", 1);
-        int max = s.getAsInt("max_gram", 2);
+    static TokenizerFactory ngramTokenizer(IndexSettings index, Environment env, String name, Settings settings) {
+        int min = settings.getAsInt("min_gram", 1);
+        int max = settings.getAsInt("max_gram", 2);
         checkDiff(index, min, max);
-        IntPredicate chars = tokenChars(s);
-        return new Fn.Tokenizer(index, s, name, () -> chars == null ? new NGramTokenizer(min, max) : new NGramTokenizer(min, max) {
-            @Override
-            protected boolean isTokenChar(int c) {
-                return chars.test(c);
+        IntPredicate chars = tokenChars(settings);
+        return new FunctionFactories.Tokenizer(
+            index,
+            settings,
+            name,
+            () -> chars == null ? new NGramTokenizer(min, max) : new NGramTokenizer(min, max) {
+                @Override
+                protected boolean isTokenChar(int c) {
+                    return chars.test(c);
+                }
             }
-        });
+        );
     }
 
-    static TokenizerFactory edgeNgramTokenizer(IndexSettings index, Environment env, String name, Settings s) {
-        int min = s.getAsInt("min_gram", 1);
-        int max = s.getAsInt("max_gram", 2);
-        IntPredicate chars = tokenChars(s);
-        return new Fn.Tokenizer(index, s, name, () -> chars == null ? new EdgeNGramTokenizer(min, max) : new EdgeNGramTokenizer(min, max) {
-            @Override
-            protected boolean isTokenChar(int c) {
-                return chars.test(c);
+    static TokenizerFactory edgeNgramTokenizer(IndexSettings index, Environment env, String name, Settings settings) {
+        int min = settings.getAsInt("min_gram", 1);
+        int max = settings.getAsInt("max_gram", 2);
+        IntPredicate chars = tokenChars(settings);
+        return new FunctionFactories.Tokenizer(
+            index,
+            settings,
+            name,
+            () -> chars == null ? new EdgeNGramTokenizer(min, max) : new EdgeNGramTokenizer(min, max) {
+                @Override
+                protected boolean isTokenChar(int c) {
+                    return chars.test(c);
+                }
             }
-        });
+        );
     }
 
     // Elasticsearch caps the gram spread per index, because each extra size multiplies the terms indexed.
@@ -108,8 +118,8 @@ final class NGrams {
     );
 
     /** token_chars: the classes kept inside a token; null (no setting) keeps every character. */
-    private static IntPredicate tokenChars(Settings s) {
-        List<String> classes = s.getAsList("token_chars");
+    private static IntPredicate tokenChars(Settings settings) {
+        List<String> classes = settings.getAsList("token_chars");
         if (classes.isEmpty()) {
             return null;
         }
@@ -123,7 +133,7 @@ final class NGrams {
                 case "punctuation" -> c -> PUNCTUATION.contains(Character.getType(c));
                 case "symbol" -> c -> SYMBOL.contains(Character.getType(c));
                 case "custom" -> {
-                    String custom = s.get("custom_token_chars");
+                    String custom = settings.get("custom_token_chars");
                     if (custom == null) {
                         throw new IllegalArgumentException("Token type: 'custom' requires setting `custom_token_chars`");
                     }

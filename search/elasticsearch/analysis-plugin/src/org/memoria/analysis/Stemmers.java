@@ -30,8 +30,8 @@ import java.util.function.UnaryOperator;
 final class Stemmers {
     private Stemmers() {}
 
-    static TokenFilterFactory stemmer(IndexSettings index, Environment env, String name, Settings s) {
-        String language = s.get("language", s.get("name", "porter"));
+    static TokenFilterFactory stemmer(IndexSettings index, Environment env, String name, Settings settings) {
+        String language = settings.get("language", settings.get("name", "porter"));
         UnaryOperator<TokenStream> stem = switch (language.toLowerCase(Locale.ROOT)) {
             case "english", "porter" -> PorterStemFilter::new;
             case "porter2" -> in -> new SnowballFilter(in, new EnglishStemmer());
@@ -49,17 +49,17 @@ final class Stemmers {
                 "stemmer language [" + language + "] is not provided by the memoria-analysis plugin (only English, German and Russian)"
             );
         };
-        return new Fn.Filter(name, s, stem);
+        return new FunctionFactories.Filter(name, settings, stem);
     }
 
-    static TokenFilterFactory snowball(IndexSettings index, Environment env, String name, Settings s) {
-        String raw = s.get("language", "English");
+    static TokenFilterFactory snowball(IndexSettings index, Environment env, String name, Settings settings) {
+        String raw = settings.get("language", "English");
         if (raw.isEmpty()) {
             throw new IllegalArgumentException("snowball filter [" + name + "] needs a language");
         }
         String language = raw.substring(0, 1).toUpperCase(Locale.ROOT) + raw.substring(1);
         // Lucene finds the stemmer class by this name; fail at index creation, not on the first document.
         new SnowballFilter(new EmptyTokenStream(), language);
-        return new Fn.Filter(name, s, in -> new SnowballFilter(in, language));
+        return new FunctionFactories.Filter(name, settings, in -> new SnowballFilter(in, language));
     }
 }

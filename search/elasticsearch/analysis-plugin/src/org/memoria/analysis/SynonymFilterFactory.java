@@ -39,26 +39,26 @@ final class SynonymFilterFactory extends AbstractTokenFilterFactory {
     private final boolean lenient;
     private final AnalysisMode mode;
 
-    SynonymFilterFactory(IndexSettings index, Environment env, String name, Settings s, boolean graph) {
-        super(name, s);
-        if (s.hasValue("synonyms_set")) {
+    SynonymFilterFactory(IndexSettings index, Environment env, String name, Settings settings, boolean graph) {
+        super(name, settings);
+        if (settings.hasValue("synonyms_set")) {
             throw new IllegalArgumentException(
                 "[" + name + "]: synonyms_set is not supported here (this Elasticsearch has no synonyms API); use synonyms or synonyms_path"
             );
         }
-        if (s.hasValue("synonyms") == false && s.hasValue("synonyms_path") == false) {
+        if (settings.hasValue("synonyms") == false && settings.hasValue("synonyms_path") == false) {
             throw new IllegalArgumentException("synonym requires either `synonyms` or `synonyms_path` to be configured");
         }
-        String format = s.get("format", "solr");
+        String format = settings.get("format", "solr");
         if (format.isEmpty() == false && format.equalsIgnoreCase("solr") == false) {
             throw new IllegalArgumentException("[" + name + "]: synonym format [" + format + "] is not supported here, only solr");
         }
         this.env = env;
-        this.settings = s;
+        this.settings = settings;
         this.graph = graph;
-        this.expand = s.getAsBoolean("expand", true);
-        boolean updateable = s.getAsBoolean("updateable", false);
-        this.lenient = s.getAsBoolean("lenient", updateable);
+        this.expand = settings.getAsBoolean("expand", true);
+        boolean updateable = settings.getAsBoolean("updateable", false);
+        this.lenient = settings.getAsBoolean("lenient", updateable);
         this.mode = updateable ? AnalysisMode.SEARCH_TIME : AnalysisMode.ALL;
     }
 

@@ -20,8 +20,8 @@ import java.util.function.UnaryOperator;
  * over the Lucene class doing the work. Options are read when the factory is built
  * (index creation), so bad settings fail there and not on the first document.
  */
-final class Fn {
-    private Fn() {}
+final class FunctionFactories {
+    private FunctionFactories() {}
 
     static class Filter extends AbstractTokenFilterFactory {
         private final UnaryOperator<TokenStream> create;
