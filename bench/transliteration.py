@@ -27,8 +27,8 @@ def main():
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
-    from archive.sources import source_folder
     from archive import transliteration
+    from archive.sources import source_folder
 
     folder = source_folder("heilbronn", args.data_dir)
     biographies = sorted(folder.glob("*.md"))

@@ -5,10 +5,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from contributions.client_address import client_address, hash_address
 from contributions.forms import ContributionForm
-from contributions.rate_limit import count_submission, is_rate_limited
 from contributions.tasks import notify_editors
+from memoria import rate_limits
+from memoria.client_address import client_address, hash_address
 
 logger = logging.getLogger("memoria.contributions")
 
@@ -23,7 +23,9 @@ def contribute_view(request):
         return _render(request, ContributionForm(initial=initial), entry)
 
     address_hash = hash_address(client_address(request))
-    if is_rate_limited(address_hash):
+    # Only what was sent counts (a form sent back with an error does not), so check, then count.
+    wait = rate_limits.seconds_to_wait(request, "contribute", count=False)
+    if wait:
         # Keep what they wrote on the page (unbound, so no other errors), so nothing is lost.
         form = ContributionForm(initial=request.POST.dict())
         refusal = _(
@@ -31,11 +33,13 @@ def contribute_view(request):
             "from automated messages, please wait an hour before sending the next one."
         )
         entry = ContributionForm.public_entry(request.POST.get("entry"))
-        return _render(request, form, entry, refusal=refusal, status=429)
+        response = _render(request, form, entry, refusal=refusal, status=429)
+        response["Retry-After"] = str(wait)
+        return response
 
     if ContributionForm.honeypot_filled(request.POST):
         # Answer as if it worked, so a bot learns nothing; store nothing.
-        count_submission(address_hash)
+        rate_limits.count(request, "contribute")
         logger.info("Contribution dropped: honeypot filled")
         return redirect("contribute_thanks")
 
@@ -47,7 +51,7 @@ def contribute_view(request):
     contribution.language = translation.get_language()
     contribution.ip_hash = address_hash
     contribution.save()
-    count_submission(address_hash)
+    rate_limits.count(request, "contribute")
     notify_editors.enqueue(contribution.pk)
     return redirect("contribute_thanks")
 

@@ -17,6 +17,7 @@ from ninja.responses import Status
 from pydantic import field_validator
 
 from archive.models import ENTRY_MODELS, format_historical_date
+from memoria import rate_limits
 from search.forms import SearchForm
 from search.service import search_entries, suggest_entries
 from search.suggestions import MAX_SUGGESTIONS
@@ -156,6 +157,18 @@ class ErrorResponse(Schema):
     errors: dict[str, list[str]] = Field(description="Messages by parameter name.")
 
 
+class TooManyRequests(Schema):
+    detail: str
+    retry_after: int = Field(description="Seconds to wait before the next request (also the Retry-After header).")
+
+
+def _too_many(response: HttpResponse, wait: int) -> Status:
+    response["Retry-After"] = str(wait)
+    return Status(
+        429, {"detail": f"Too many requests from this address; try again in {wait} seconds.", "retry_after": wait}
+    )
+
+
 def _allowed_parameters(request: HttpRequest) -> tuple[str, ...]:
     return SUGGEST_PARAMETERS if request.path.rstrip("/").endswith("/suggest") else ALLOWED_PARAMETERS
 
@@ -196,7 +209,7 @@ def invalid_parameters(request, exc):
 
 @api.get(
     "/search/",
-    response={200: SearchResponse, 400: ErrorResponse},
+    response={200: SearchResponse, 400: ErrorResponse, 429: TooManyRequests},
     summary="Search the archive",
     description=(
         "Full-text search over the public entries of both languages, with the filters of the site's "
@@ -208,6 +221,8 @@ def invalid_parameters(request, exc):
     tags=["search"],
 )
 def search(request, response: HttpResponse, params: Query[SearchParams]):
+    if wait := rate_limits.seconds_to_wait(request, "api"):
+        return _too_many(response, wait)
     errors = _request_errors(request)
     if errors:
         return Status(400, _bad_request(errors))
@@ -310,7 +325,7 @@ class SuggestResponse(Schema):
 
 @api.get(
     "/suggest/",
-    response={200: SuggestResponse, 400: ErrorResponse},
+    response={200: SuggestResponse, 400: ErrorResponse, 429: TooManyRequests},
     summary="Suggest entries as the user types",
     description=(
         f"Up to {MAX_SUGGESTIONS} public entries whose title (or a word of it) starts with `q`, tolerating a typo, "
@@ -320,6 +335,8 @@ class SuggestResponse(Schema):
     tags=["search"],
 )
 def suggest(request, response: HttpResponse, params: Query[SuggestParams]):
+    if wait := rate_limits.seconds_to_wait(request, "suggest"):
+        return _too_many(response, wait)
     errors = _request_errors(request)
     if errors:
         return Status(400, _bad_request(errors, SUGGEST_PARAMETERS))

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from wagtail.models import Locale
 
 from archive.models import ENTRY_MODELS, PartnerCity, Theme
+from memoria import rate_limits
 from search.forms import SearchForm
 from search.service import search_entries
 from search.suggestions import MAX_SUGGESTIONS
@@ -275,6 +276,9 @@ def suggest_settings():
 def search_view(request):
     # Theme names in the reader's language; a theme's slug filters entries of both languages.
     form = SearchForm(request.GET or None, locale=Locale.get_active())
+    # A search costs the server its query's embedding and the engine's work: limited per address.
+    if form.is_bound and (wait := rate_limits.seconds_to_wait(request, "search")):
+        return rate_limits.too_many_requests(request, wait)
     context = {"form": form, "results": None, "suggest_settings": suggest_settings()}
     if form.is_bound:
         valid = form.is_valid()

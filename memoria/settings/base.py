@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "memoria.security_headers.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it answers a locked-out log-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "memoria.urls"
@@ -241,10 +244,31 @@ MEMORIA_EMBEDDING_THREADS = int(os.environ.get("MEMORIA_EMBEDDING_THREADS", "1")
 # who is told about new ones, and the limits against floods.
 MEMORIA_PRIVATE_MEDIA_ROOT = os.environ.get("MEMORIA_PRIVATE_MEDIA_ROOT") or None
 MEMORIA_EDITORS_EMAIL = [address for address in os.environ.get("MEMORIA_EDITORS_EMAIL", "").split(",") if address]
-MEMORIA_CONTRIBUTIONS_PER_HOUR = int(os.environ.get("MEMORIA_CONTRIBUTIONS_PER_HOUR", "5"))
 MEMORIA_CONTRIBUTION_PHOTO_MAX_SIZE = 10 * 1024 * 1024
 # Only behind a proxy that sets X-Forwarded-For itself may the address be taken from it.
 MEMORIA_TRUST_X_FORWARDED_FOR = os.environ.get("MEMORIA_TRUST_X_FORWARDED_FOR", "").lower() == "true"
+
+# Requests per client address (memoria/rate_limits.py, django-ratelimit): what costs CPU per
+# request (each search embeds its query) and the contribution form. "N/s", "N/m", "N/h".
+MEMORIA_RATE_LIMITS = {
+    "search": os.environ.get("MEMORIA_RATE_SEARCH", "30/m"),
+    "api": os.environ.get("MEMORIA_RATE_API", "60/m"),
+    "suggest": os.environ.get("MEMORIA_RATE_SUGGEST", "120/m"),
+    "contribute": os.environ.get("MEMORIA_RATE_CONTRIBUTE", "5/h"),
+}
+# A cache that cannot count lets requests through rather than refusing every reader.
+RATELIMIT_FAIL_OPEN = True
+
+# Log-in throttling (django-axes): after AXES_FAILURE_LIMIT failed attempts for one user name, or
+# from one address, log-ins are refused for AXES_COOLOFF_TIME hours; the page says so in the
+# reader's language, the same whether the user name exists or not.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "memoria.client_address.client_address"
+AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 
 # No avatars from an outside service: the admin shows initials instead.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -15,8 +15,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 
 from archive.factories import MemorialSitePageFactory
-from contributions.client_address import hash_address
 from contributions.models import Contribution
+from memoria.client_address import hash_address
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,9 @@ URL_RU = "/ru/contribute/"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limit():
-    # The rate limit lives in the (process-wide) local memory cache.
+def _fresh_rate_limit(settings):
+    # The rate limit lives in the (process-wide) local memory cache; the tests' settings switch it off.
+    settings.RATELIMIT_ENABLE = True
     cache.clear()
 
 

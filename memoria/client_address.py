@@ -1,4 +1,4 @@
-"""Who is sending, without storing who: the client's address and its keyed hash."""
+"""Who is sending, without storing who: the client's address, and its keyed hash."""
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
