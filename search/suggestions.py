@@ -101,8 +101,11 @@ def _suggest_from_index(prefix, language, reader_language, limit):
         },
     )
     # Completions of the title's or a name's start first, then the entries with a word inside.
-    options = [option["_source"] for option in response["suggest"]["titles"][0]["options"]]
-    options += [hit["_source"] for hit in response["hits"]["hits"]]
+    found = response["suggest"]["titles"][0]["options"] + response["hits"]["hits"]
+    # The index follows the database through the outbox, a moment later: what the database no
+    # longer shows (unpublished, restricted, consent withdrawn) is not suggested meanwhile either.
+    public = set(visible_entries().filter(pk__in={int(hit["_id"]) for hit in found}).values_list("pk", flat=True))
+    options = [hit["_source"] for hit in found if int(hit["_id"]) in public]
     if language:
         options = [option for option in options if option["language"] == language]
     # Stable sort: the order above within each language.

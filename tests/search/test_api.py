@@ -377,7 +377,7 @@ def test_openapi_document(client):
     }
     assert all(parameter["in"] == "query" and parameter["description"] for parameter in parameters.values())
     assert parameters["page_size"]["schema"]["maximum"] == 100
-    assert set(operation["responses"]) == {"200", "400"}
+    assert set(operation["responses"]) == {"200", "400", "429"}
     schemas = document["components"]["schemas"]
     assert set(schemas["SearchResponse"]["properties"]) == {
         "count",

@@ -1,0 +1,203 @@
+"""Every public surface against every state an entry may be in that is not public, on both engines.
+
+Each staged entry carries a word of its own (in its title, summary and body, or only where the
+state puts it); no surface may show the word or link the page. A public control entry must show
+on every surface, so that a surface which shows nothing cannot pass. A new public surface joins
+by being added to SURFACES; a new non-public state by being added to STATES.
+
+On Elasticsearch the entries are first public and indexed, then put into their state, and the
+outbox is drained: the index must follow the change, not only a rebuild.
+"""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from archive.factories import (
+    ArchiveIndexPageFactory,
+    CollectionItemFactory,
+    CollectionPageFactory,
+    MemorialSitePageFactory,
+    TestimonyPageFactory,
+)
+from archive.models import TestimonyPage
+from home.models import FeaturedCollection
+from search import indexing
+
+pytestmark = pytest.mark.django_db
+
+TAG = "matrix-probe"
+
+
+def restrict(page, kind=PageViewRestriction.PASSWORD):
+    PageViewRestriction.objects.create(page=page, restriction_type=kind, password="geheim")
+
+
+def memorial(parent, word, **fields):
+    fields.setdefault("title", f"Stein {word}")
+    return MemorialSitePageFactory(
+        parent=parent,
+        summary=f"Zusammenfassung {word}",
+        text=f"Text über {word}.",
+        inscription="",
+        latitude=49.14,
+        longitude=9.22,
+        **fields,
+    )
+
+
+def witness_account(parent, word, **fields):
+    return TestimonyPageFactory(
+        parent=parent, title=f"Zeugnis {word}", summary=f"Zusammenfassung {word}", text=f"Bericht {word}.", **fields
+    )
+
+
+# Each state: (make the entry public, put it into the state). The word is the state's own.
+def _draft_revision(page, word):
+    page.title = f"Entwurf {word}"
+    page.save_revision()
+
+
+def _consent_withdrawn(page, word):
+    page.consent = TestimonyPage.Consent.NOT_RECORDED
+    page.save_revision()  # for a live testimony: unpublished at once
+
+
+STATES = {
+    "draft of a new entry": (lambda parent, word: memorial(parent, word, live=False), None),
+    "draft revision of a live entry": (
+        lambda parent, word: memorial(parent, "Vorversion", title="Stein veröffentlicht"),
+        _draft_revision,
+    ),
+    "unpublished": (memorial, lambda page, word: page.unpublish()),
+    "deleted": (memorial, lambda page, word: page.delete()),
+    "behind a password": (memorial, lambda page, word: restrict(page)),
+    "behind a log-in": (memorial, lambda page, word: restrict(page, PageViewRestriction.LOGIN)),
+    "under a restricted parent": (
+        lambda parent, word: memorial(ArchiveIndexPageFactory(parent=parent, title="Intern", slug="intern"), word),
+        lambda page, word: restrict(page.get_parent()),
+    ),
+    "before its go-live date": (
+        lambda parent, word: memorial(
+            parent, word, live=False, go_live_at=timezone.now() + datetime.timedelta(days=30)
+        ),
+        None,
+    ),
+    "testimony without consent": (
+        witness_account,
+        lambda page, word: TestimonyPage.objects.filter(pk=page.pk).update(consent=TestimonyPage.Consent.NOT_RECORDED),
+    ),
+    "testimony whose consent was withdrawn": (witness_account, _consent_withdrawn),
+    "witness named who is a living person": (
+        lambda parent, word: witness_account(
+            parent, "Lebend", witness_name=f"Zeugin {word}", contains_personal_data=True
+        ),
+        None,
+    ),
+}
+# States whose page stays public: only the word may not show, the link may.
+PUBLIC_PAGE = {"draft revision of a live entry", "witness named who is a living person"}
+WORDS = {state: f"Quarzwort{chr(ord('a') + number)}" for number, state in enumerate(STATES)}
+CONTROL = "Kontrollwort"  # no state's word is a part of it
+
+
+def _get(client, path, **params):
+    response = client.get(path, params)
+    assert response.status_code == 200, (path, params, response.status_code)
+    return response.content.decode()
+
+
+def _pages(client, *urls):
+    return "".join(_get(client, url) for url in urls)
+
+
+# Each surface: what it shows of the archive when asked about a word (all it shows, where it
+# takes no word). Searches ask in lower case, so the query's echo is never the word as written.
+SURFACES = {
+    "search page": lambda c, w, site: _get(c, "/de/search/", q=w.lower()) + _get(c, "/ru/search/", q=w.lower()),
+    "search API": lambda c, w, site: _get(c, "/api/v1/search/", q=w.lower()),
+    "suggestions": lambda c, w, site: _get(c, "/api/v1/suggest/", q=w.lower()),
+    "map data": lambda c, w, site: _get(c, "/map/entries.geojson", language="de"),
+    "home page": lambda c, w, site: _pages(c, "/de/", "/ru/"),
+    "archive list": lambda c, w, site: _pages(c, site["archive"].url),
+    "tag page": lambda c, w, site: _get(c, f"/de/tags/{TAG}/"),
+    "collection page": lambda c, w, site: _pages(c, site["collection"].url),
+    # The public Russian translation of the entry: its language switcher and hreflang links.
+    "translation's links": lambda c, w, site: _pages(c, site["neighbours"][w].url),
+}
+
+
+@pytest.fixture
+def staged(archive_de, archive_ru, home_de):
+    """The control entry, one entry per state, a collection with all of them, featured on the home page.
+
+    Each has a public Russian translation (its neighbour). The control is published last, so
+    that it is among the home page's latest entries.
+    """
+    entries = {state: make(archive_de, WORDS[state]) for state, (make, _change) in STATES.items()}
+    entries["control"] = memorial(archive_de, CONTROL)
+    for entry in entries.values():
+        entry.tags.add(TAG)
+        if entry.live:
+            entry.save_revision().publish()
+        else:
+            entry.save()
+    collection = CollectionPageFactory(parent=archive_de, title="Sammlung für die Prüfung")
+    for entry in entries.values():
+        CollectionItemFactory(collection=collection, entry=entry)
+    FeaturedCollection.objects.create(home=home_de, collection=collection, sort_order=0)
+    neighbours = {
+        (CONTROL if state == "control" else WORDS[state]): memorial(
+            archive_ru, f"Nachbar {number}", title=f"Камень {number}", translation_key=entry.translation_key
+        )
+        for number, (state, entry) in enumerate(entries.items())
+    }
+    return {"entries": entries, "collection": collection, "archive": archive_de, "neighbours": neighbours}
+
+
+def _apply_states(staged):
+    urls = {}
+    for state, (_make, change) in STATES.items():
+        page = staged["entries"][state]
+        urls[state] = page.url
+        if change:
+            change(page.specific, WORDS[state])
+    return urls
+
+
+@pytest.fixture(params=["database", "elasticsearch"])
+def engine(request, settings):
+    settings.RATELIMIT_ENABLE = False
+    cache.clear()
+    if request.param == "elasticsearch":
+        return request.getfixturevalue("search_index")
+    settings.ELASTICSEARCH_URL = ""
+    return None
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_no_surface_shows_an_entry_that_is_not_public(client, staged, engine, surface):
+    if engine:
+        indexing.rebuild()  # all of them public and indexed first
+    urls = _apply_states(staged)
+    if engine:
+        indexing.drain(retry_now=True)
+        from search.client import get_client
+
+        get_client().indices.refresh(index=engine)
+    show = SURFACES[surface]
+
+    control = show(client, CONTROL, staged)
+    shown = CONTROL in control or staged["entries"]["control"].url in control
+    assert shown, f"{surface} does not show the public control entry: the check would prove nothing"
+    leaks = []
+    for state in STATES:
+        text = show(client, WORDS[state], staged)
+        if WORDS[state] in text:
+            leaks.append(f"{state}: the word")
+        if state not in PUBLIC_PAGE and urls[state] and urls[state] in text:
+            leaks.append(f"{state}: the link {urls[state]}")
+    assert leaks == []
