@@ -1,14 +1,17 @@
 """Curation from an entry's own admin page: add it to a collection."""
 
+import functools
+
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from archive.models import CollectionItem, CollectionPage, EntryPage
@@ -77,3 +80,37 @@ class AddToCollectionView(WagtailAdminTemplateMixin, FormView):
             % {"entry": self.entry.title, "collection": collection.title},
         )
         return redirect(reverse("wagtailadmin_pages:edit", args=[self.entry.pk]))
+
+
+# Exploring a page by its id ------------------------------------------------------------------
+
+# Wagtail's explorer and page chooser show the page whose id is in the URL (its title, its
+# children) to anyone with admin access whose explorable root lies above it: a partner could read
+# the titles of another city's drafts by their ids. These views answer only for pages the user
+# may explore, or that anyone may see.
+GUARDED_ADMIN_VIEWS = ("wagtailadmin_explore", "wagtailadmin_explore_results", "wagtailadmin_choose_page_child")
+
+
+def explorable_only(view):
+    @functools.wraps(view)
+    def guarded(request, parent_page_id, *args, **kwargs):
+        if request.user.is_authenticated:
+            explorable = PagePermissionPolicy().explorable_instances(request.user).filter(pk=parent_page_id)
+            public = Page.objects.live().public().filter(pk=parent_page_id)
+            if not (explorable.exists() or public.exists()):
+                raise PermissionDenied
+        return view(request, *args, parent_page_id=parent_page_id, **kwargs)
+
+    return guarded
+
+
+def guarded_admin_urls(admin_urlpatterns, prefix="admin/"):
+    """Wagtail's own views of GUARDED_ADMIN_VIEWS, wrapped, at their own paths: put them before Wagtail's."""
+    patterns = []
+    for pattern in admin_urlpatterns:
+        if getattr(pattern, "name", None) in GUARDED_ADMIN_VIEWS:
+            patterns.append(path(f"{prefix}{pattern.pattern}", explorable_only(pattern.callback), name=pattern.name))
+    if len(patterns) != len(GUARDED_ADMIN_VIEWS):
+        # A Wagtail upgrade renamed them: refuse to start rather than leave the drafts' titles open.
+        raise ImproperlyConfigured(f"Wagtail's explorer or chooser URLs have changed: found {len(patterns)}")
+    return patterns

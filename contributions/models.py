@@ -1,9 +1,12 @@
+import datetime
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.db import models
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +55,13 @@ class Contribution(models.Model):
         help_text=_("Keyed SHA-256 of the sender's IP address: shows what came from one address without storing it."),
     )
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    handled_at = models.DateTimeField(
+        _("handled"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When an editor accepted or declined it; deleted with its photo a set time after."),
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -60,6 +70,19 @@ class Contribution(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {Truncator(self.text).chars(60)}"
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.NEW:
+            self.handled_at = None
+        elif self.handled_at is None:
+            self.handled_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def past_retention(cls, now=None):
+        """Handled contributions older than MEMORIA_CONTRIBUTION_RETENTION_DAYS since they were handled."""
+        cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.MEMORIA_CONTRIBUTION_RETENTION_DAYS)
+        return cls.objects.exclude(status=cls.Status.NEW).filter(handled_at__lt=cutoff)
 
 
 @receiver(post_delete, sender=Contribution)

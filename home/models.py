@@ -18,7 +18,7 @@ class HomePage(Page):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["archive.ArchiveIndexPage"]
+    subpage_types = ["archive.ArchiveIndexPage", "home.InformationPage"]
     max_count_per_parent = 1
 
     latest_entries_count = 6
@@ -51,6 +51,26 @@ class HomePage(Page):
         )
         context["archive"] = self.get_children().live().type(ArchiveIndexPage).first()
         return context
+
+
+class InformationPage(Page):
+    """A page about the site itself, edited like any page: the imprint, the privacy notice.
+
+    Those marked for it are linked in every page's footer, in the reader's language.
+    """
+
+    body = RichTextField(_("text"), features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])
+    in_footer = models.BooleanField(_("link in the footer"), default=True)
+
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    promote_panels = Page.promote_panels + [FieldPanel("in_footer")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("information page")
+        verbose_name_plural = _("information pages")
 
 
 class FeaturedCollection(Orderable):

@@ -6,10 +6,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from archive import views as archive_views
+from archive.admin_views import guarded_admin_urls
 from search import views as search_views
 from search.api import api as search_api
 
 urlpatterns = [
+    *guarded_admin_urls(wagtailadmin_urls.urlpatterns),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("map/entries.geojson", archive_views.map_geojson, name="map_geojson"),

@@ -19,6 +19,7 @@ from pydantic import field_validator
 from archive.models import ENTRY_MODELS, format_historical_date
 from memoria import rate_limits
 from search.forms import SearchForm
+from search.query import MAX_QUERY_LENGTH
 from search.service import search_entries, suggest_entries
 from search.suggestions import MAX_SUGGESTIONS
 
@@ -26,7 +27,13 @@ from search.suggestions import MAX_SUGGESTIONS
 LANGUAGES = tuple(value for value, _label in SearchForm.base_fields["language"].choices if value)
 EntryType = Literal[tuple(ENTRY_MODELS)]
 Language = Literal[LANGUAGES]
+# As filters, "" too: what an HTML form sends for "both languages" and "every type".
+LanguageFilter = Literal[("", *LANGUAGES)]
+EntryTypeFilter = Literal[("", *ENTRY_MODELS)]
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+_NUMBER = r"\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*"
+# Four decimal numbers; their ranges and order are checked by the form (a 400 naming `bbox`).
+BBOX_PATTERN = rf"^{_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER}$"
 MAX_PAGE_SIZE = 100
 
 api = NinjaAPI(
@@ -42,15 +49,15 @@ api = NinjaAPI(
 class SearchParams(Schema):
     q: str = Field(
         "",
-        max_length=SearchForm.base_fields["q"].max_length,
+        max_length=MAX_QUERY_LENGTH,
         description=(
             'Words to search for; every word must match. With the Elasticsearch engine "quoted words" match '
             "as a phrase; the database engine (the embedded default, and the fallback) matches words only. "
             "Field prefixes and Lucene operators are treated as plain text. Empty: all entries, newest first."
         ),
     )
-    language: Language | None = Field(None, description="Only entries in this language.")
-    type: EntryType | None = Field(None, description="Only entries of this type.")
+    language: LanguageFilter | None = Field(None, description="Only entries in this language; empty: both.")
+    type: EntryTypeFilter | None = Field(None, description="Only entries of this type; empty: every type.")
     city: str | None = Field(
         None, pattern=SLUG_PATTERN, max_length=50, description="Slug of a partner city, e.g. `kaluga`."
     )
@@ -64,6 +71,7 @@ class SearchParams(Schema):
     bbox: str | None = Field(
         None,
         max_length=100,
+        pattern=BBOX_PATTERN,
         description="Only entries located in this box: `west,south,east,north` in decimal degrees (WGS 84).",
     )
     sort: Literal["relevance", "newest", "oldest"] = Field(
@@ -301,7 +309,7 @@ def _hit(hit, request):
 
 class SuggestParams(Schema):
     q: str = Field(..., max_length=100, description="What has been typed so far (at least 2 characters count).")
-    language: Language | None = Field(None, description="Only entries in this language.")
+    language: LanguageFilter | None = Field(None, description="Only entries in this language; empty: both.")
 
     @field_validator("language", mode="before")
     @classmethod

@@ -14,7 +14,8 @@ from archive.models import ENTRY_MODELS, PartnerCity, Theme
 
 
 class SearchForm(EntryFilterForm):
-    q = forms.CharField(label=_("Words, names or places"), required=False, max_length=10_000)
+    # Longer text is cut to MAX_QUERY_LENGTH by the service, not refused: the page still answers.
+    q = forms.CharField(label=_("Words, names or places"), required=False)
     language = forms.ChoiceField(
         label=_("Language"),
         required=False,

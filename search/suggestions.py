@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import prefetch_related_objects
 from elasticsearch import ApiError, TransportError
 
+from archive import transliteration
 from archive.listing import visible_entries
 from archive.models import EntryPage
 from search.client import get_client, index_alias, search_enabled
@@ -120,11 +121,15 @@ def _suggest_from_index(prefix, language, reader_language, limit):
 
 
 def _suggest_from_database(prefix, language, limit):
+    # Words only: a quote or an operator is syntax to SQLite's and PostgreSQL's full-text search.
+    words = " ".join(transliteration.words(prefix))
+    if len(words) < 2:
+        return []
     entries = visible_entries()
     if language:
         entries = entries.filter(locale__language_code=language)
     # The backend sees only an id filter (it can filter on the page's own indexed fields only).
-    pages = EntryPage.objects.filter(pk__in=entries.values("pk")).specific().autocomplete(prefix)[:limit]
+    pages = EntryPage.objects.filter(pk__in=entries.values("pk")).specific().autocomplete(words)[:limit]
     pages = list(pages)
     prefetch_related_objects(pages, "locale")
     return [Suggestion(page.title, page.url, page.entry_type, page.locale.language_code) for page in pages]

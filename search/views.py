@@ -20,6 +20,7 @@ from wagtail.models import Locale
 from archive.models import ENTRY_MODELS, PartnerCity, Theme
 from memoria import rate_limits
 from search.forms import SearchForm
+from search.query import MAX_QUERY_LENGTH
 from search.service import search_entries
 from search.suggestions import MAX_SUGGESTIONS
 
@@ -279,7 +280,12 @@ def search_view(request):
     # A search costs the server its query's embedding and the engine's work: limited per address.
     if form.is_bound and (wait := rate_limits.seconds_to_wait(request, "search")):
         return rate_limits.too_many_requests(request, wait)
-    context = {"form": form, "results": None, "suggest_settings": suggest_settings()}
+    context = {
+        "form": form,
+        "results": None,
+        "suggest_settings": suggest_settings(),
+        "max_query_length": MAX_QUERY_LENGTH,
+    }
     if form.is_bound:
         valid = form.is_valid()
         data = form.cleaned_data if valid else {}

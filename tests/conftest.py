@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from wagtail.models import Locale
 
 from archive.factories import ArchiveIndexPageFactory, PartnerCityFactory
@@ -9,6 +10,13 @@ from home.models import HomePage
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The cache outlives each test's database: nothing one test cached (the map's data, rate
+    # counts) may answer the next.
+    cache.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from wagtail.models import Locale, Page
 
 from archive.listing import visible_translations
 from archive.models import ArchiveIndexPage
-from home.models import HomePage
+from home.models import HomePage, InformationPage
 
 register = template.Library()
 
@@ -59,3 +59,9 @@ def locale_archive():
 def public_translations(page):
     """The page's other language versions that anyone may see: what hreflang links to."""
     return visible_translations(page)
+
+
+@register.simple_tag
+def footer_pages():
+    """The information pages (imprint, privacy notice) of the reader's language that the footer links."""
+    return InformationPage.objects.live().public().filter(locale=Locale.get_active(), in_footer=True)

@@ -189,6 +189,8 @@ MEMORIA_DATA_DIR = Path(os.environ.get("MEMORIA_DATA_DIR", BASE_DIR.parent / "sh
 # no external service. Example: https://tile.openstreetmap.org/{z}/{x}/{y}.png
 MEMORIA_MAP_TILE_URL = os.environ.get("MEMORIA_MAP_TILE_URL", "")
 MEMORIA_MAP_TILE_ATTRIBUTION = os.environ.get("MEMORIA_MAP_TILE_ATTRIBUTION", "")
+# The map's data is cached until an entry changes, and this long at most.
+MEMORIA_MAP_CACHE_SECONDS = int(os.environ.get("MEMORIA_MAP_CACHE_SECONDS", "600"))
 
 # Security headers -----------------------------------------------------------------------------
 # The Content Security Policy (django-csp; memoria/security_headers.py): the public site loads
@@ -245,6 +247,9 @@ MEMORIA_EMBEDDING_THREADS = int(os.environ.get("MEMORIA_EMBEDDING_THREADS", "1")
 MEMORIA_PRIVATE_MEDIA_ROOT = os.environ.get("MEMORIA_PRIVATE_MEDIA_ROOT") or None
 MEMORIA_EDITORS_EMAIL = [address for address in os.environ.get("MEMORIA_EDITORS_EMAIL", "").split(",") if address]
 MEMORIA_CONTRIBUTION_PHOTO_MAX_SIZE = 10 * 1024 * 1024
+# Handled contributions (accepted or declined) and their photos are deleted this many days after
+# an editor handled them (manage.py prune_contributions, daily); the privacy notice says so.
+MEMORIA_CONTRIBUTION_RETENTION_DAYS = int(os.environ.get("MEMORIA_CONTRIBUTION_RETENTION_DAYS", "365"))
 # Only behind a proxy that sets X-Forwarded-For itself may the address be taken from it.
 MEMORIA_TRUST_X_FORWARDED_FOR = os.environ.get("MEMORIA_TRUST_X_FORWARDED_FOR", "").lower() == "true"
 

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from wagtail.models import Locale
 
 from archive.models import CollectionPage, EntryPage, InitiativePage, MemorialSitePage, TestimonyPage
-from home.models import HomePage
+from home.models import HomePage, InformationPage
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +29,19 @@ def test_load_demo_builds_a_bilingual_demo_and_can_run_again(client):
     call_command("load_demo", berlin_sample=5, verbosity=0)
     assert EntryPage.objects.count() == count
     assert CollectionPage.objects.count() == 4
+
+
+def test_the_demo_has_an_imprint_and_a_privacy_notice_in_both_languages_linked_in_every_footer(client, settings):
+    settings.MEMORIA_CONTRIBUTION_RETENTION_DAYS = 180
+    call_command("load_demo", berlin_sample=0, verbosity=0)
+    call_command("load_demo", berlin_sample=0, verbosity=0)  # again: nothing twice
+    assert InformationPage.objects.count() == 4
+    privacy = InformationPage.objects.get(slug="datenschutz")
+    assert privacy.get_translation(Locale.objects.get(language_code="ru")).slug == "zashchita-dannykh"
+    german = client.get("/de/").content.decode()
+    assert 'href="/de/impressum/"' in german and 'href="/de/datenschutz/"' in german
+    russian = client.get("/ru/search/").content.decode()
+    assert 'href="/ru/zashchita-dannykh/"' in russian
+    notice = client.get("/de/datenschutz/").content.decode()
+    assert "180 Tage nach der Bearbeitung" in notice
+    assert "zashchita-dannykh" in notice  # the language switcher leads to the Russian notice

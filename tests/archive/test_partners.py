@@ -165,6 +165,16 @@ def test_explorer_shows_only_the_partners_own_section(
     assert "Entwurf aus Suhl" not in response.content.decode()
 
 
+def test_another_partners_draft_cannot_be_explored_by_its_id(partner_client, own_work, other_partners_work):
+    """The explorer and the chooser of a page by its id: Wagtail showed the draft's title in the header."""
+    entry = other_partners_work[0]
+    for url in (f"/admin/pages/{entry.pk}/", f"/admin/choose-page/{entry.pk}/"):
+        response = partner_client.get(url)
+        assert "Entwurf aus Suhl" not in response.content.decode(), url
+    own = partner_client.get(f"/admin/pages/{own_work[0].pk}/")
+    assert own.status_code == 200 and "Entwurf aus Kaluga" in own.content.decode()
+
+
 def test_page_editor_of_another_partner_is_refused(partner_client, own_work, other_partners_work):
     assert partner_client.get(f"/admin/pages/{own_work[0].pk}/edit/").status_code == 200
     entry = other_partners_work[0]

@@ -1,7 +1,12 @@
 """Lists of entries and collections on public pages follow the one visibility rule, not `live` alone."""
 
+import gzip
+import json
+
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import GroupPagePermission, PageViewRestriction
 
@@ -107,3 +112,28 @@ def test_adding_to_a_collection_needs_an_entry_the_user_may_see(client, django_u
     assert collections.items.count() == 0
     response = client.get(url)  # the form, which would name the entry, is not shown either
     assert (response.status_code, response["Location"]) == (302, "/admin/")
+
+
+def test_the_map_data_is_cached_gzipped_and_follows_every_change(client, archive_de):
+    site = MemorialSitePageFactory(parent=archive_de, title="Stein am Markt", latitude=49.1, longitude=9.2)
+    # A second site: gzip leaves bodies of a few bytes as they are.
+    MemorialSitePageFactory(parent=archive_de, title="Tafel am Rathaus", latitude=49.2, longitude=9.3)
+    MemorialSitePageFactory(parent=archive_de, title="Tafel am Bahnhof", latitude=49.3, longitude=9.4)
+
+    def titles():
+        response = client.get("/map/entries.geojson", {"language": "de"}, HTTP_ACCEPT_ENCODING="gzip")
+        assert response["Content-Encoding"] == "gzip"
+        features = json.loads(gzip.decompress(response.content))["features"]
+        return sorted(feature["properties"]["title"] for feature in features)
+
+    assert titles() == ["Stein am Markt", "Tafel am Bahnhof", "Tafel am Rathaus"]
+    with CaptureQueriesContext(connection) as queries:
+        assert titles() == ["Stein am Markt", "Tafel am Bahnhof", "Tafel am Rathaus"]
+    assert not any("archive_memorialsitepage" in query["sql"] for query in queries.captured_queries)  # cached
+
+    restrict(site)
+    assert titles() == ["Tafel am Bahnhof", "Tafel am Rathaus"]
+    PageViewRestriction.objects.filter(page=site).delete()
+    assert titles() == ["Stein am Markt", "Tafel am Bahnhof", "Tafel am Rathaus"]
+    site.unpublish()
+    assert titles() == ["Tafel am Bahnhof", "Tafel am Rathaus"]

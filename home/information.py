@@ -1,0 +1,61 @@
+"""The demo's information pages: an imprint and a privacy notice in both languages.
+
+They are ordinary pages, edited in the admin; the privacy notice says what the site stores and for
+how long, with the retention time the settings give when the demo is loaded.
+"""
+
+from django.conf import settings
+
+
+def information_pages(language):
+    """[(slug, title, body HTML)] for the language."""
+    days = settings.MEMORIA_CONTRIBUTION_RETENTION_DAYS
+    if language == "ru":
+        return [
+            (
+                "vykhodnye-dannye",
+                "Выходные данные",
+                "<p>Memoria – архив германо-российской культуры памяти городов-партнёров. "
+                "Ответственный за содержание: рабочая группа по культуре памяти (укажите здесь "
+                "организацию, адрес и контакт для связи).</p>",
+            ),
+            (
+                "zashchita-dannykh",
+                "Защита данных",
+                "<h2>Что мы храним</h2><ul>"
+                "<li><b>Читатели</b>: для чтения и поиска не нужны ни регистрация, ни cookie; сайт "
+                "не обращается к внешним сервисам. Чтобы защитить сайт от перегрузки, адрес "
+                "отправителя учитывается в кэше не дольше часа.</li>"
+                "<li><b>Присланные материалы</b>: имя, по желанию адрес электронной почты, текст, "
+                "фото и ключевой хеш адреса (не сам адрес). Их видит только редакция; после "
+                f"обработки они удаляются вместе с фото через {days} дней.</li>"
+                "<li><b>Редакция и партнёры</b>: учётная запись, журнал изменений страниц и "
+                "неудачные попытки входа (имя пользователя и адрес) для защиты от подбора пароля.</li>"
+                "</ul><h2>Ваши права</h2><p>Вы можете узнать, какие данные о вас хранятся, и "
+                "попросить их исправить или удалить: напишите редакции.</p>",
+            ),
+        ]
+    return [
+        (
+            "impressum",
+            "Impressum",
+            "<p>Memoria ist ein Archiv der deutsch-russischen Erinnerungskultur der Partnerstädte. "
+            "Verantwortlich für den Inhalt: die Arbeitsgruppe Erinnerungskultur (tragen Sie hier "
+            "Organisation, Anschrift und Kontakt ein).</p>",
+        ),
+        (
+            "datenschutz",
+            "Datenschutz",
+            "<h2>Was wir speichern</h2><ul>"
+            "<li><b>Leserinnen und Leser</b>: Lesen und Suchen brauchen weder Anmeldung noch Cookies; "
+            "die Website ruft keine fremden Dienste auf. Zum Schutz vor Überlastung wird die Adresse "
+            "der Anfragen höchstens eine Stunde lang im Cache gezählt.</li>"
+            "<li><b>Zusendungen</b>: Name, auf Wunsch eine E-Mail-Adresse, Text, Foto und ein "
+            "verschlüsselter Hash der Adresse (nicht die Adresse selbst). Nur die Redaktion sieht sie; "
+            f"{days} Tage nach der Bearbeitung werden sie mit dem Foto gelöscht.</li>"
+            "<li><b>Redaktion und Partner</b>: ihr Konto, die Versionsgeschichte der Seiten und "
+            "fehlgeschlagene Anmeldeversuche (Benutzername und Adresse) zum Schutz vor dem Erraten "
+            "von Passwörtern.</li></ul><h2>Ihre Rechte</h2><p>Sie können erfahren, was über Sie "
+            "gespeichert ist, und die Berichtigung oder Löschung verlangen: schreiben Sie der Redaktion.</p>",
+        ),
+    ]
