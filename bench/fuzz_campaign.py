@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -164,8 +165,11 @@ def main():
                 params.append((name, value(rng)))
                 if rng.random() < 0.1:
                     params.append((name, value(rng)))  # repeated
+        # Encoded here, lone surrogates as the invalid UTF-8 a client may send (%ED%A0%80).
+        query = "&".join(f"{quote(name)}={quote(text, errors='surrogatepass')}" for name, text in params)
+        path = quote(path, safe="/", errors="surrogatepass")
         try:
-            response = client.get(path, params) if params else client.get(path)
+            response = client.get(f"{path}?{query}" if query else path)
         except Exception as error:
             counts[(pattern, f"client error {type(error).__name__}")] += 1
             continue

@@ -108,9 +108,13 @@ class ContributionForm(forms.ModelForm):
     def public_entry(entry_id):
         """The live, public entry with this id, or None (drafts and restricted pages stay unknown)."""
         try:
-            return visible_entries().filter(pk=int(entry_id)).first()
+            number = int(entry_id)
         except (TypeError, ValueError):
             return None
+        # An id past the database's integer range is no entry (SQLite refuses the query outright).
+        if not 0 < number < 2**31:
+            return None
+        return visible_entries().filter(pk=number).first()
 
     def clean_entry(self):
         return self.public_entry(self.cleaned_data.get("entry"))

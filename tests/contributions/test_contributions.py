@@ -112,6 +112,14 @@ def test_entries_that_are_not_public_are_ignored(client, entry, kind):
 # What is stored, and that nothing is published
 
 
+@pytest.mark.parametrize("value", ["99999999999999999999", "-99999999999999999999", "0", "NaN", "1e308", " "])
+def test_an_entry_id_out_of_range_is_no_entry(client, value):
+    """Found by bench/fuzz_campaign.py: an id past SQLite's integer range was a 500."""
+    response = client.get(URL_DE, {"entry": value})
+    assert response.status_code == 200
+    assert post(client, form_data(entry=value)).status_code in (200, 302)
+
+
 def test_a_correction_is_stored_as_new_and_nothing_is_published(client, entry, settings):
     settings.MEMORIA_EDITORS_EMAIL = "redaktion@example.org"
     pages_before = Page.objects.count()
