@@ -1,9 +1,9 @@
 """The JSON API against its own OpenAPI schema, fuzzed by schemathesis (bounded for CI).
 
 Generated requests, valid and invalid by the schema, go through Django's WSGI application over
-an archive with entries in both languages, on the embedded default. Every response must be no
-5xx, have a status the schema documents, and a body its schema describes, and requests invalid
-by the schema must be refused. bench/fuzz_campaign.py runs the larger campaign.
+an archive with entries in both languages, on the embedded default and on Elasticsearch. Every
+response must be no 5xx, have a status the schema documents and a body its schema describes,
+and requests invalid by the schema must be refused. bench/fuzz_campaign.py runs the larger campaign.
 """
 
 import pytest
@@ -13,16 +13,22 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from archive.factories import MemorialSitePageFactory, TestimonyPageFactory
+from search import indexing
 
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = 60
 
 
-@pytest.fixture
-def api_schema(archive_de, archive_ru, vocabulary):
+@pytest.fixture(params=["database", "elasticsearch"])
+def api_schema(request, settings, archive_de, archive_ru, vocabulary):
     MemorialSitePageFactory(parent=archive_de, title="Stolperstein für Rosa Kahn", city=vocabulary["heilbronn"])
     TestimonyPageFactory(parent=archive_ru, title="Свидетельство о Калуге", city=vocabulary["kaluga"])
+    if request.param == "elasticsearch":
+        request.getfixturevalue("search_index")
+        indexing.rebuild()
+    else:
+        settings.ELASTICSEARCH_URL = ""
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
