@@ -151,6 +151,7 @@ def main():
     rng = random.Random(args.seed)
     client = Client(raise_request_exception=False)
     counts = collections.Counter()
+    engines = collections.Counter()  # which engine answered the API's searches
     failures = []
     started = time.perf_counter()
     for number in range(1, args.requests + 1):
@@ -175,6 +176,8 @@ def main():
             continue
         status = response.status_code
         counts[(pattern, status)] += 1
+        if pattern == "/api/v1/search/" and status == 200:
+            engines[response.json()["backend"]] += 1
         body = response.content.decode("utf-8", "replace") if "html" in response.get("Content-Type", "") else ""
         if status >= 500:
             failures.append(f"{status} {path} {params!r:.200}")
@@ -195,6 +198,7 @@ def main():
     for pattern, statuses in sorted(by_pattern.items()):
         shown = ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items(), key=str))
         print(f"  {pattern:24} {shown}")
+    print(f"API searches answered by: {dict(engines)}")
     print(f"5xx or unescaped payloads: {len(failures)} (target: 0)")
     for failure in failures[:20]:
         print(f"  {failure}")

@@ -8,7 +8,9 @@ and requests invalid by the schema must be refused. bench/fuzz_campaign.py runs 
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -29,7 +31,13 @@ def api_schema(request, settings, archive_de, archive_ru, vocabulary):
         indexing.rebuild()
     else:
         settings.ELASTICSEARCH_URL = ""
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    # As Django's test client does: a request's end must not close the test's connection (its
+    # transaction holds the archive; on PostgreSQL a closed connection loses it).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def test_the_api_keeps_to_its_schema(api_schema):
