@@ -243,11 +243,24 @@ def _send(client, actions):
 
 
 def _replay_since(mark, index, client):
+    """Push what changed during the build to the new index; what fails stays pending for the drain."""
     versions = {}
     for row_id, page_id in IndexOutbox.objects.filter(id__gt=mark).values_list("id", "page_id"):
         versions[page_id] = max(row_id, versions.get(page_id, 0))
-    if versions:
-        push(versions, index=index, client=client)
+    if not versions:
+        return 0
+    try:
+        failed = push(versions, index=index, client=client)
+    except IndexUnavailable as unavailable:
+        failed = set(versions)
+        logger.warning("Replaying the changes made during the rebuild failed: %s", unavailable)
+    if failed:
+        # Those rows may have been pushed to the old index meanwhile, and marked done: the new
+        # index has not got them. Pending again, the drain retries them through the alias, which
+        # names the new index now.
+        IndexOutbox.objects.filter(id__gt=mark, page_id__in=failed).update(
+            processed_at=None, next_attempt_at=None, last_error="not replayed into the rebuilt index"
+        )
     return len(versions)
 
 

@@ -145,6 +145,34 @@ def test_a_rebuild_while_entries_are_published_loses_no_write(search_index, es_c
     assert len(es_client.indices.get(index=search_index + "*")) == 1  # the old index is gone
 
 
+def test_a_change_whose_replay_into_the_new_index_fails_stays_pending(search_index, es_client, archive_de, monkeypatch):
+    """The replay after the swap used to drop the ids whose push failed: the change was lost in the new index."""
+    entry = MemorialSitePageFactory(parent=archive_de, title="Vor dem Umbau")
+    indexing.rebuild()
+    real_push = indexing.push
+
+    def meanwhile(count):
+        entry.title = "Während des Umbaus geändert"
+        entry.save_revision().publish()
+        indexing.drain()  # into the old index, and marked done
+
+    def replay_fails_for_the_entry(versions, index=None, client=None, refresh=False):
+        if index is None:  # the drain, through the alias: it works
+            return real_push(versions, index, client, refresh)
+        # The replay into the new index by its name: the entry's write fails.
+        failed = real_push({page: version for page, version in versions.items() if page != entry.pk}, index, client)
+        return failed | ({entry.pk} & set(versions))
+
+    monkeypatch.setattr(indexing, "push", replay_fails_for_the_entry)
+    indexing.rebuild(progress=meanwhile)
+    monkeypatch.setattr(indexing, "push", real_push)
+    assert indexed(es_client, search_index)[entry.pk] == "Vor dem Umbau"  # the new index missed it
+    assert not IndexOutbox.objects.filter(processed_at=None).exclude(page_id=entry.pk).exists()
+    assert IndexOutbox.objects.filter(page_id=entry.pk, processed_at=None).exists()  # but it is pending
+    indexing.drain(retry_now=True)
+    assert indexed(es_client, search_index)[entry.pk] == "Während des Umbaus geändert"
+
+
 def test_an_older_update_never_overwrites_a_newer_one(search_index, es_client, archive_de):
     entry = MemorialSitePageFactory(parent=archive_de, title="Erste Fassung")
     indexing.rebuild()
