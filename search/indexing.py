@@ -7,13 +7,14 @@ update never overwrites a newer one, whichever worker sends it.
 
 import datetime
 import logging
+import uuid
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from elasticsearch import ApiError, TransportError, helpers
 
@@ -120,37 +121,30 @@ def push(page_versions: dict[int, int], index: str | None = None, client=None, r
 def drain(batch_size: int = 500, max_batches: int | None = None, client=None, retry_now=False) -> dict:
     """Push due outbox rows in batches until none is due; returns counts. Safe to run in parallel.
 
-    retry_now also takes the rows that wait for their next attempt (an operator's sync).
+    Each batch is claimed and committed before the push, and marked after it: no database lock
+    is held while Elasticsearch answers, so a slow or hanging server never blocks an editor's
+    save (on SQLite the claim's transaction would otherwise hold the write lock for the whole
+    request). retry_now also takes the rows that wait for their next attempt (an operator's sync).
     """
     totals = {"pushed": 0, "failed": 0, "batches": 0}
     pushed_pages = set()
     while max_batches is None or totals["batches"] < max_batches:
-        now = timezone.now()
-        with transaction.atomic():
-            due = IndexOutbox.objects.select_for_update(skip_locked=True).filter(processed_at=None)
-            if not retry_now:
-                due = due.exclude(next_attempt_at__gt=now)
-            rows = list(due.order_by("id")[:batch_size])
-            if not rows:
-                break
-            versions = {}
-            for row in rows:
-                versions[row.page_id] = max(row.id, versions.get(row.page_id, 0))
-            try:
-                failed = push(versions, client=client, refresh=len(versions) <= REFRESH_AT_ONCE)
-                error = "indexing failed"
-            except IndexUnavailable as unavailable:
-                failed, error = set(versions), str(unavailable)
-            done = [row.pk for row in rows if row.page_id not in failed]
-            IndexOutbox.objects.filter(pk__in=done).update(processed_at=now)
-            for row in rows:
-                if row.page_id in failed:
-                    row.attempts += 1
-                    row.next_attempt_at = now + min(datetime.timedelta(seconds=2**row.attempts), MAX_BACKOFF)
-                    row.last_error = error[:2000]
-            IndexOutbox.objects.bulk_update(
-                [row for row in rows if row.page_id in failed], ["attempts", "next_attempt_at", "last_error"]
-            )
+        token, rows = claim(batch_size, retry_now=retry_now)
+        if not rows:
+            break
+        versions = {}
+        for row in rows:
+            versions[row.page_id] = max(row.id, versions.get(row.page_id, 0))
+        try:
+            failed = push(versions, client=client, refresh=len(versions) <= REFRESH_AT_ONCE)
+            error = "indexing failed"
+        except IndexUnavailable as unavailable:
+            failed, error = set(versions), str(unavailable)
+        except BaseException:
+            release(token)  # e.g. a programming error: the rows are due again at once, not after the claim
+            raise
+        done = [row.pk for row in rows if row.page_id not in failed]
+        _settle(token, rows, done, failed, error)
         totals["batches"] += 1
         totals["pushed"] += len(done)
         pushed_pages.update(set(versions) - failed)
@@ -159,6 +153,60 @@ def drain(batch_size: int = 500, max_batches: int | None = None, client=None, re
             break  # back off: the failed rows wait for their next attempt
     totals["pages"] = sorted(pushed_pages)
     return totals
+
+
+def claim(batch_size: int, retry_now=False) -> tuple[str, list[IndexOutbox]]:
+    """Claim up to batch_size due rows for this worker; returns its token and the rows, oldest first.
+
+    One UPDATE statement, so the claim is atomic on its own and commits at once. Two workers never
+    hold the same row: the second's UPDATE finds it claimed (on PostgreSQL it waits for the first's
+    row lock, then sees the claim); a claim older than OUTBOX_CLAIM_SECONDS is a dead worker's.
+    """
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    free = Q(claimed_until=None) | Q(claimed_until__lt=now)
+    due = IndexOutbox.objects.filter(free, processed_at=None)
+    if not retry_now:
+        due = due.exclude(next_attempt_at__gt=now)
+    candidates = due.order_by("id").values("pk")[:batch_size]
+    claimed_until = now + datetime.timedelta(seconds=settings.MEMORIA_SEARCH_OUTBOX_CLAIM_SECONDS)
+    IndexOutbox.objects.filter(free, pk__in=candidates, processed_at=None).update(
+        claimed_by=token, claimed_until=claimed_until
+    )
+    return token, list(IndexOutbox.objects.filter(claimed_by=token, processed_at=None).order_by("id"))
+
+
+def release(token: str):
+    IndexOutbox.objects.filter(claimed_by=token).update(claimed_by="", claimed_until=None)
+
+
+def _settle(token, rows, done, failed, error):
+    """Mark a pushed batch: done rows processed, failed ones due again after their back-off."""
+    now = timezone.now()
+    with transaction.atomic():
+        IndexOutbox.objects.filter(pk__in=done, claimed_by=token).update(
+            processed_at=now, claimed_by="", claimed_until=None
+        )
+        retry = [row for row in rows if row.page_id in failed]
+        for row in retry:
+            row.attempts += 1
+            row.next_attempt_at = now + min(datetime.timedelta(seconds=2**row.attempts), MAX_BACKOFF)
+            row.last_error = error[:2000]
+            row.claimed_by, row.claimed_until = "", None
+        IndexOutbox.objects.bulk_update(
+            retry, ["attempts", "next_attempt_at", "last_error", "claimed_by", "claimed_until"]
+        )
+
+
+def prune_outbox(now=None) -> int:
+    """Delete the rows processed longer ago than the retention time; returns how many went.
+
+    Pending rows stay whatever their age: they are changes the index has not got yet.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.MEMORIA_SEARCH_OUTBOX_RETENTION_DAYS)
+    deleted, _ = IndexOutbox.objects.filter(processed_at__lt=cutoff).delete()
+    return deleted
 
 
 @dataclass
@@ -280,20 +328,25 @@ def _replicas():
 
 
 def status(client=None) -> dict:
-    """The live index, its document count against what may be public, and the outbox backlog."""
+    """The live index, its document count against what may be public, the cluster and the outbox backlog."""
     pending = IndexOutbox.objects.filter(processed_at=None)
+    oldest = pending.order_by("id").values_list("created_at", flat=True).first()
     info = {
         "alias": index_alias(),
         "public_entries": visible_entries().count(),
         "backlog": pending.count(),
         "retrying": pending.filter(attempts__gt=0).count(),
-        "oldest_pending": pending.order_by("id").values_list("created_at", flat=True).first(),
+        "oldest_pending": oldest,
+        "oldest_pending_seconds": (timezone.now() - oldest).total_seconds() if oldest else None,
+        "processed_kept": IndexOutbox.objects.exclude(processed_at=None).count(),
+        "cluster": None,
         "index": None,
         "documents": None,
         "error": None,
     }
     client = client or get_client()
     try:
+        info["cluster"] = client.cluster.health()["status"]
         if _alias_exists(client, info["alias"]):
             info["index"] = ", ".join(client.indices.get_alias(name=info["alias"]))
             info["documents"] = client.count(index=info["alias"])["count"]

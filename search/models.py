@@ -8,6 +8,10 @@ class IndexOutbox(models.Model):
     A row names a page, not what to do with it: the worker looks at the page when it
     pushes (index it if it may be public, remove it otherwise), so a late row never
     brings back a stale state. The row's id is the Elasticsearch external version.
+
+    A worker claims rows (claimed_by, claimed_until) in a short transaction of its own and
+    pushes them after the commit, so that no lock is held while Elasticsearch answers; a
+    claim whose worker died runs out and the rows are due again.
     """
 
     page_id = models.IntegerField(_("page ID"), db_index=True)
@@ -16,6 +20,8 @@ class IndexOutbox(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    claimed_by = models.CharField(_("claimed by"), max_length=32, blank=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("search index change")

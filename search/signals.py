@@ -1,12 +1,15 @@
 """How search learns about changes: every change that may alter what is public writes outbox rows.
 
-The rows are written by signal handlers, so in the transaction of the change; the
-push to Elasticsearch happens after the commit (search.tasks), never inside it.
+The rows are written by signal handlers, so in the transaction of the change. The push to
+Elasticsearch happens after the commit, never inside it: in production by the worker
+(`search_index work`, which polls the outbox), on a machine without a worker (dev, tests) right
+after the commit when MEMORIA_SEARCH_PUSH_ON_COMMIT is on. One of the two, never both.
 """
 
 import logging
 
-from django.db import transaction
+from django.conf import settings
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import post_page_move
@@ -14,29 +17,36 @@ from wagtail.signals import post_page_move
 from archive.models import ENTRY_MODELS, EntryPage, PartnerCity
 from archive.signals import entries_imported
 from search.client import search_enabled
+from search.indexing import IndexUnavailable, drain
 from search.models import IndexOutbox
 
 logger = logging.getLogger("memoria.search")
 
 
 def enqueue(page_ids):
-    """Outbox rows for these pages, and a drain once the transaction commits."""
+    """Outbox rows for these pages, and (without a worker) a push once the transaction commits."""
     page_ids = list(page_ids)
     if not page_ids or not search_enabled():
         return
     IndexOutbox.objects.bulk_create([IndexOutbox(page_id=page_id) for page_id in page_ids], batch_size=1000)
-    # One drain per change: after the first, the others find the outbox empty (one query).
-    transaction.on_commit(_drain_after_commit)
+    if settings.MEMORIA_SEARCH_PUSH_ON_COMMIT:
+        # One push per change: after the first, the others find the outbox empty (one query).
+        transaction.on_commit(push_after_commit)
 
 
-def _drain_after_commit():
-    from search.tasks import drain_outbox
-
+def push_after_commit():
+    """Push the outbox now; what fails stays in it for the next change or `search_index sync`."""
     try:
-        drain_outbox.enqueue()
+        drain(max_batches=10)
+    except IndexUnavailable as error:
+        logger.warning("Search index not updated now, will retry: %s", error)
+    except DatabaseError as error:
+        # SQLite's "database is locked" while another process drains: the claim was not made,
+        # the rows are still due.
+        logger.warning("Search index not updated now (database busy): %s", error)
     except Exception:
-        # The rows are safe in the outbox; the worker or the next change pushes them.
-        logger.exception("Could not start the search index worker")
+        # The rows are safe in the outbox; the change itself has been committed.
+        logger.exception("Pushing the search index failed")
 
 
 def entries_below(page):

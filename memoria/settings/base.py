@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -165,6 +166,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "odt", "docx", "mp3", "ogg", "wav", "mp4
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "archive.forms.ArchiveDocumentForm"
 
+# Dev and tests run a task at once, inside the request; production queues it in the database for
+# the worker (memoria/settings/production.py).
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
@@ -232,6 +235,14 @@ SESSION_COOKIE_HTTPONLY = True
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 MEMORIA_SEARCH_INDEX = os.environ.get("MEMORIA_SEARCH_INDEX", "memoria-entries")
 MEMORIA_SEARCH_REPLICAS = int(os.environ.get("MEMORIA_SEARCH_REPLICAS", "0"))
+# Push an entry's change to the index right after its transaction commits, inside the request:
+# for a machine without a worker (dev, tests). Production leaves it to the worker.
+MEMORIA_SEARCH_PUSH_ON_COMMIT = os.environ.get("MEMORIA_SEARCH_PUSH_ON_COMMIT", "true").lower() == "true"
+# A worker's claim on outbox rows lasts this long: after it, a dead worker's rows are due again.
+# Longer than a batch's push can take (a bulk request waits MEMORIA_SEARCH_TIMEOUT at most).
+MEMORIA_SEARCH_OUTBOX_CLAIM_SECONDS = int(os.environ.get("MEMORIA_SEARCH_OUTBOX_CLAIM_SECONDS", "60"))
+# Processed outbox rows are kept this many days (to see what was pushed when), then pruned.
+MEMORIA_SEARCH_OUTBOX_RETENTION_DAYS = int(os.environ.get("MEMORIA_SEARCH_OUTBOX_RETENTION_DAYS", "7"))
 # Seconds a search request may wait for Elasticsearch before the database answers instead.
 MEMORIA_SEARCH_TIMEOUT = float(os.environ.get("MEMORIA_SEARCH_TIMEOUT", "3"))
 # The sentence-embedding model for cross-language search (search/embeddings.py): a class path, so a

@@ -355,8 +355,8 @@ def test_no_index_yet_means_the_changes_wait(search_index, es_client, archive_de
     assert set(indexed(es_client, search_index)) == {entry.pk}
 
 
-def test_the_worker_survives_a_database_error(search_index, es_client, archive_de, monkeypatch):
-    """SQLite's "database is locked" at the outbox update of a drain: the worker backs off and drains again."""
+def test_the_worker_survives_a_database_error(search_index, es_client, archive_de, monkeypatch, caplog):
+    """SQLite's "database is locked" at the claim of a drain: the worker backs off and drains again."""
     from io import StringIO
 
     from django.core.management import call_command
@@ -364,6 +364,8 @@ def test_the_worker_survives_a_database_error(search_index, es_client, archive_d
     from django.db.models import QuerySet
 
     from search.management.commands import search_index as command
+
+    caplog.set_level("INFO", logger="memoria.worker")
 
     indexing.rebuild()
     entry = MemorialSitePageFactory(parent=archive_de, title="Nach der Sperre")
@@ -387,8 +389,12 @@ def test_the_worker_survives_a_database_error(search_index, es_client, archive_d
     out, err = StringIO(), StringIO()
     call_command("search_index", "work", "--interval", "0.5", stdout=out, stderr=err)
 
-    assert [set(fields) for fields in injected] == [{"processed_at"}]  # the drain's own update failed
-    assert "Database error, retrying in 1.0 s: database is locked" in err.getvalue()
+    assert [set(fields) for fields in injected] == [{"claimed_by", "claimed_until"}]  # the claim failed
+    assert "Database error, retrying in 1.0 s: database is locked" in caplog.messages
+    # One line per batch: what the round did.
+    assert any(
+        message.startswith("pushed 1 change(s) of 1 page(s) in 1 batch(es), 0 failed") for message in caplog.messages
+    )
     # A longer pause after the error, then the interval again (and once more while the entry's
     # vector, computed after the push, goes in with a second one).
     assert pauses[:2] == [1.0, 0.5]

@@ -3,30 +3,28 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, connections
 from tqdm import tqdm
 
 from archive.listing import visible_entries
 from search.client import search_enabled
 from search.embeddings import compute_missing, pages_missing_vectors
-from search.indexing import IndexUnavailable, drain, embed_missing, index_exists, rebuild, status
-
-# Seconds the worker waits at most after database errors in a row.
-MAX_DATABASE_BACKOFF = 30.0
-# Entries embedded per round of the worker's loop: about 10 s of the model on this CPU.
-EMBED_BATCH = 32
+from search.indexing import IndexUnavailable, drain, index_exists, prune_outbox, rebuild, status
+from search.worker import WorkerState, work_once
 
 
 class Command(BaseCommand):
-    help = "The Elasticsearch index: rebuild it, show its status, push the outbox once (sync) or keep pushing (work)."
+    help = (
+        "The Elasticsearch index: rebuild it, show its status, push the outbox once (sync), prune the "
+        "processed outbox rows (prune), or run the worker (work)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["rebuild", "status", "sync", "work"])
+        parser.add_argument("action", choices=["rebuild", "status", "sync", "prune", "work"])
         parser.add_argument("--keep-old", action="store_true", help="rebuild: keep the previous index.")
         parser.add_argument("--interval", type=float, default=1.0, help="work: seconds between polls.")
 
     def handle(self, *args, action, **options):
-        if not search_enabled():
+        if not search_enabled() and action != "work":
             raise CommandError("Set ELASTICSEARCH_URL to use the Elasticsearch index.")
         if "MEMORIA_EMBEDDING_THREADS" not in os.environ:
             # Batches of passages, not one query at a time: every core this process may use.
@@ -63,8 +61,15 @@ class Command(BaseCommand):
             self.stdout.write(self.style.ERROR(f"Elasticsearch unreachable: {info['error']}"))
         self.stdout.write(f"alias:          {info['alias']} -> {info['index'] or '(no index: run rebuild)'}")
         self.stdout.write(f"documents:      {info['documents']} of {info['public_entries']} public entries")
+        self.stdout.write(f"cluster:        {info['cluster'] or '(unreachable)'}")
+        age = info["oldest_pending_seconds"]
+        oldest = "none"
+        if age is not None:
+            oldest = f"oldest {age:.0f} s old, since {info['oldest_pending']:%Y-%m-%d %H:%M:%S}"
+        self.stdout.write(f"outbox backlog: {info['backlog']} ({info['retrying']} retrying; {oldest})")
         self.stdout.write(
-            f"outbox backlog: {info['backlog']} ({info['retrying']} retrying, oldest {info['oldest_pending']})"
+            f"outbox kept:    {info['processed_kept']} processed row(s), pruned after "
+            f"{settings.MEMORIA_SEARCH_OUTBOX_RETENTION_DAYS} day(s)"
         )
 
     def ensure_index(self, verbosity, **options):
@@ -81,44 +86,18 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self.stdout.write(f"Pushed {totals['pushed']} change(s); {totals['failed']} failed and wait for a retry.")
 
+    def handle_prune(self, **options):
+        deleted = prune_outbox()
+        self.stdout.write(
+            f"Deleted {deleted} processed outbox row(s) older than "
+            f"{settings.MEMORIA_SEARCH_OUTBOX_RETENTION_DAYS} day(s)."
+        )
+
     def handle_work(self, interval, verbosity, **options):
-        self.stdout.write("Pushing the outbox; Ctrl-C to stop.")
-        failures = 0  # in a row, for the back-off
-        backlog = None
+        self.stdout.write("Working: the outbox, the vectors, the queued tasks; Ctrl-C to stop.")
+        state = WorkerState()
         try:
             while True:
-                wait = interval
-                try:
-                    self.ensure_index(verbosity=verbosity)
-                    if backlog is None:
-                        # Once at start: entries imported or changed while no worker ran.
-                        backlog = pages_missing_vectors()
-                    totals = drain()
-                    # The entries just pushed with a new text get their vectors, then are pushed again;
-                    # the backlog a batch at a time, so the outbox keeps moving meanwhile.
-                    embed_missing(totals["pages"])
-                    if backlog:
-                        embed_missing(backlog[:EMBED_BATCH])
-                        backlog = backlog[EMBED_BATCH:]
-                except IndexUnavailable as error:
-                    # The outbox keeps every change; try again after the interval.
-                    self.stderr.write(f"Elasticsearch unavailable: {error}")
-                except DatabaseError as error:
-                    # E.g. SQLite's "database is locked" when the site writes meanwhile. The batch's
-                    # transaction is rolled back, so its rows are still due (a push already made is
-                    # made again, with the same versions). A fresh connection, a growing pause, again.
-                    failures += 1
-                    wait = min(max(interval, 0.1) * 2**failures, MAX_DATABASE_BACKOFF)
-                    self.stderr.write(f"Database error, retrying in {wait:.1f} s: {error}")
-                    for connection in connections.all(initialized_only=True):
-                        # Not one inside an atomic block: that transaction is its owner's to end
-                        # (a test's, for one); closing it under them fails on PostgreSQL.
-                        if not connection.in_atomic_block:
-                            connection.close()
-                else:
-                    failures = 0
-                    if totals["pushed"] and verbosity > 1:
-                        self.stdout.write(f"pushed {totals['pushed']}")
-                time.sleep(wait)
+                time.sleep(work_once(state, lambda: self.ensure_index(verbosity=verbosity), interval))
         except KeyboardInterrupt:
             self.stdout.write("Stopped.")

@@ -1,0 +1,131 @@
+"""The worker: one process beside the web processes that does what no request should wait for.
+
+Each round it pushes the outbox to Elasticsearch, computes the vectors of the entries just
+pushed (and, a batch at a time, of those that had none when it started), runs the tasks queued
+in the database (django-tasks-db: the editors' mail), and once an hour prunes the processed
+outbox rows. Without Elasticsearch it runs the tasks alone. Several workers may run at once:
+outbox rows and tasks are claimed, never shared.
+`manage.py search_index work` runs it.
+"""
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError, connections, transaction
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_db import DatabaseBackend
+
+from search.client import search_enabled
+from search.embeddings import pages_missing_vectors
+from search.indexing import IndexUnavailable, drain, embed_missing, prune_outbox
+
+logger = logging.getLogger("memoria.worker")
+
+# Seconds the worker waits at most after database errors in a row.
+MAX_DATABASE_BACKOFF = 30.0
+# Entries embedded per round: about 10 s of the model on a 2-core machine.
+EMBED_BATCH = 32
+# Tasks run per round at most, so the outbox keeps moving while many are queued.
+TASKS_PER_ROUND = 20
+PRUNE_EVERY_SECONDS = 3600
+
+
+@dataclass
+class WorkerState:
+    backlog: list[int] | None = None  # entries still without a vector, read once at the start
+    database_failures: int = 0  # in a row, for the back-off
+    last_prune: float = field(default_factory=lambda: 0.0)
+
+
+def run_queued_tasks(limit: int = TASKS_PER_ROUND, worker_id: str | None = None) -> int:
+    """Run up to `limit` tasks that wait in the database queue; returns how many ran.
+
+    With the immediate backend (dev, tests) tasks ran when they were enqueued: nothing waits here.
+    The claim and the run are django-tasks-db's own (`Worker.run_task` marks a task successful or
+    failed and sends django-tasks' signals), so its `db_worker` and this loop treat a task alike.
+    """
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    if not isinstance(backend, DatabaseBackend):
+        return 0
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker_id = worker_id or f"memoria-{os.getpid()}"
+    runner = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name=backend.alias,
+        startup_delay=False,
+        max_tasks=limit,
+        worker_id=worker_id,
+    )
+    ran = 0
+    while ran < limit:
+        with transaction.atomic():
+            result = DBTaskResult.objects.ready().filter(backend_name=backend.alias).get_locked()
+            if result is not None:
+                result.claim(worker_id)
+        if result is None:
+            break
+        runner.run_task(result)
+        ran += 1
+    return ran
+
+
+def work_once(state: WorkerState, ensure_index, interval: float) -> float:
+    """One round of the worker; returns the seconds to wait before the next."""
+    try:
+        started = time.monotonic()
+        totals, embedded = {"pushed": 0, "failed": 0, "batches": 0, "pages": []}, []
+        if search_enabled():
+            ensure_index()
+            if state.backlog is None:
+                # Once at start: entries imported or changed while no worker ran.
+                state.backlog = pages_missing_vectors()
+            totals = drain()
+            # The entries just pushed with a new text get their vectors, then are pushed again;
+            # the backlog a batch at a time, so the outbox keeps moving meanwhile.
+            embedded = embed_missing(totals["pages"])
+            if state.backlog:
+                embedded += embed_missing(state.backlog[:EMBED_BATCH])
+                state.backlog = state.backlog[EMBED_BATCH:]
+        tasks = run_queued_tasks()
+        if time.monotonic() - state.last_prune >= PRUNE_EVERY_SECONDS:
+            pruned = prune_outbox()
+            state.last_prune = time.monotonic()
+        else:
+            pruned = 0
+        if totals["batches"] or embedded or tasks or pruned:
+            logger.info(
+                "pushed %d change(s) of %d page(s) in %d batch(es), %d failed; embedded %d; ran %d task(s); "
+                "pruned %d; %.0f ms",
+                totals["pushed"],
+                len(totals["pages"]),
+                totals["batches"],
+                totals["failed"],
+                len(embedded),
+                tasks,
+                pruned,
+                (time.monotonic() - started) * 1000,
+            )
+    except IndexUnavailable as error:
+        # The outbox keeps every change; try again after the interval.
+        logger.warning("Elasticsearch unavailable: %s", error)
+    except DatabaseError as error:
+        # E.g. SQLite's "database is locked" when the site writes meanwhile, or PostgreSQL restarting.
+        # A claim already made runs out and its rows are due again (a push already made is made
+        # again, with the same versions). A fresh connection, a growing pause, again.
+        state.database_failures += 1
+        wait = min(max(interval, 0.1) * 2**state.database_failures, MAX_DATABASE_BACKOFF)
+        logger.warning("Database error, retrying in %.1f s: %s", wait, error)
+        for connection in connections.all(initialized_only=True):
+            # Not one inside an atomic block: that transaction is its owner's to end
+            # (a test's, for one); closing it under them fails on PostgreSQL.
+            if not connection.in_atomic_block:
+                connection.close()
+        return wait
+    state.database_failures = 0
+    return interval
