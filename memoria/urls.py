@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from archive import views as archive_views
 from archive.admin_views import guarded_admin_urls
+from memoria.health import healthz
 from search import views as search_views
 from search.api import api as search_api
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("map/entries.geojson", archive_views.map_geojson, name="map_geojson"),
     path("api/v1/", search_api.urls),
+    path("healthz/", healthz, name="healthz"),
 ]
 
 if settings.DEBUG:

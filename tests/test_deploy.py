@@ -48,3 +48,82 @@ def test_production_settings_refuse_to_start_without_secrets(missing):
     result = run_check(**environment)
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+SECRET = "x7$Lq!pZ2v#Rk9@wB4n^Ts6&yHm1*Jd8(Fc3)Gu5-Ne0=Wa+Vb_Qo~Xi{Yl}Er"
+
+
+@pytest.fixture
+def fresh_database(tmp_path):
+    """An empty database for a deployment, of the kind the suite runs on (PostgreSQL in CI's second run)."""
+    test_url = os.environ.get("DATABASE_URL", "")
+    if not test_url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'deployed.sqlite3'}"
+        return
+    import uuid
+
+    import psycopg
+
+    name = f"memoria_deploy_{uuid.uuid4().hex[:8]}"
+    base, _, _ = test_url.rpartition("/")
+    with psycopg.connect(test_url.rpartition("/")[0] + "/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(test_url.rpartition("/")[0] + "/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(*arguments, environment):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(environment)
+    return subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_the_deploy_command_prepares_a_fresh_database_for_production(fresh_database, tmp_path):
+    environment = {
+        "DJANGO_SETTINGS_MODULE": "memoria.settings.production",
+        "SECRET_KEY": SECRET,
+        "DATABASE_URL": fresh_database,
+        "ALLOWED_HOSTS": "testserver",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "ELASTICSEARCH_URL": "",
+    }
+    deployed = manage("deploy", environment=environment)
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    steps = [line for line in deployed.stdout.splitlines() if line.startswith("[")]
+    assert steps == [
+        "[1/5] Checking the deployment settings",
+        "[2/5] Migrating the database",
+        "[3/5] Creating the cache table",
+        "[4/5] Compiling the translations",
+        "[5/5] Collecting the static files",
+    ]
+    assert (tmp_path / "static" / "staticfiles.json").exists()  # the manifest whitenoise serves by
+
+    # The first requests that touch the cache: the map's data (cached until an entry changes) and
+    # the search page (its rate limit counts in the cache), as a reader behind the TLS proxy sends them.
+    code = (
+        "from django.test import Client; from django.db import connection; "
+        "c = Client(headers={'X-Forwarded-Proto': 'https'}); "
+        "print(c.get('/map/entries.geojson').status_code, c.get('/de/search/?q=Kaluga').status_code); "
+        "cursor = connection.cursor(); cursor.execute('SELECT COUNT(*) FROM memoria_cache'); "
+        "print(cursor.fetchone()[0])"
+    )
+    served = manage("shell", "-c", code, environment=environment)
+    assert served.returncode == 0, served.stdout + served.stderr
+    statuses, cached = served.stdout.strip().splitlines()[-2:]
+    assert statuses == "200 200"
+    assert int(cached) >= 1
+
+    again = manage("deploy", environment=environment)  # every release runs it again
+    assert again.returncode == 0, again.stdout + again.stderr

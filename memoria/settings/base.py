@@ -136,7 +136,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static_src",
     ("leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
-STATIC_ROOT = BASE_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
@@ -243,6 +243,8 @@ MEMORIA_SEARCH_PUSH_ON_COMMIT = os.environ.get("MEMORIA_SEARCH_PUSH_ON_COMMIT", 
 MEMORIA_SEARCH_OUTBOX_CLAIM_SECONDS = int(os.environ.get("MEMORIA_SEARCH_OUTBOX_CLAIM_SECONDS", "60"))
 # Processed outbox rows are kept this many days (to see what was pushed when), then pruned.
 MEMORIA_SEARCH_OUTBOX_RETENTION_DAYS = int(os.environ.get("MEMORIA_SEARCH_OUTBOX_RETENTION_DAYS", "7"))
+# /healthz/ says "degraded" when the oldest change not yet in the index is older than this.
+MEMORIA_HEALTH_OUTBOX_LAG_SECONDS = int(os.environ.get("MEMORIA_HEALTH_OUTBOX_LAG_SECONDS", "300"))
 # Seconds a search request may wait for Elasticsearch before the database answers instead.
 MEMORIA_SEARCH_TIMEOUT = float(os.environ.get("MEMORIA_SEARCH_TIMEOUT", "3"))
 # The sentence-embedding model for cross-language search (search/embeddings.py): a class path, so a

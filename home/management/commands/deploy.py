@@ -1,0 +1,31 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Bring a deployment up to date, in order: check the settings, migrate the database, create the "
+        "cache table, compile the translations, collect the static files. Safe to run at every release."
+    )
+
+    def handle(self, *args, verbosity, **options):
+        quiet = max(verbosity - 1, 0)
+        steps = [
+            ("Checking the deployment settings", lambda: call_command("check", deploy=True, fail_level="ERROR")),
+            ("Migrating the database", lambda: call_command("migrate", interactive=False, verbosity=quiet)),
+            # The production cache lives in the database (memoria/settings/production.py); without
+            # its table the first request that caches anything fails.
+            ("Creating the cache table", lambda: call_command("createcachetable", verbosity=quiet)),
+            # The .mo files are built, not kept in the repository.
+            (
+                "Compiling the translations",
+                lambda: call_command(
+                    "compilemessages", ignore_patterns=[".venv", "node_modules", ".cache"], verbosity=quiet
+                ),
+            ),
+            ("Collecting the static files", lambda: call_command("collectstatic", interactive=False, verbosity=quiet)),
+        ]
+        for number, (title, run) in enumerate(steps, 1):
+            self.stdout.write(f"[{number}/{len(steps)}] {title}")
+            run()
+        self.stdout.write(self.style.SUCCESS("Deployed. Start the web processes and the worker (README, Production)."))

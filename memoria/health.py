@@ -1,0 +1,73 @@
+"""/healthz/: what a load balancer or a monitor asks. The database, Elasticsearch, the outbox lag.
+
+200 "ok": all is well. 200 "degraded": the site answers, but from the database (Elasticsearch
+unreachable, its cluster red, or the index missing: the worker rebuilds it), or the outbox lags.
+503 "down": the database is gone, no page can be served. Never cached; no personal data.
+"""
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from elasticsearch import ApiError, TransportError
+
+from search.client import get_client, index_alias, search_enabled
+from search.models import IndexOutbox
+
+# Seconds Elasticsearch may take to answer the health request: a monitor asks often.
+ELASTICSEARCH_TIMEOUT = 2.0
+
+
+def database_check():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        return {"status": "unavailable", "error": str(error).strip().splitlines()[0][:300]}
+    return {"status": "ok"}
+
+
+def elasticsearch_check():
+    if not search_enabled():
+        return {"status": "not configured"}
+    client = get_client(timeout=ELASTICSEARCH_TIMEOUT)
+    try:
+        cluster = client.cluster.health()
+        has_index = bool(client.indices.exists_alias(name=index_alias()))
+    except (TransportError, ApiError) as error:
+        return {"status": "unavailable", "error": str(error)[:300]}
+    return {
+        "status": "ok" if cluster["status"] != "red" and has_index else "degraded",
+        "cluster": cluster["status"],
+        "nodes": cluster["number_of_nodes"],
+        "index": "present" if has_index else "missing",
+    }
+
+
+def outbox_check():
+    pending = IndexOutbox.objects.filter(processed_at=None)
+    oldest = pending.order_by("id").values_list("created_at", flat=True).first()
+    lag = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+    return {
+        "status": "ok" if lag <= settings.MEMORIA_HEALTH_OUTBOX_LAG_SECONDS else "lagging",
+        "backlog": pending.count(),
+        "oldest_pending_seconds": round(lag, 1),
+    }
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {"database": database_check()}
+    if checks["database"]["status"] != "ok":
+        return JsonResponse({"status": "down", "checks": checks}, status=503)
+    checks["elasticsearch"] = elasticsearch_check()
+    if search_enabled():
+        checks["outbox"] = outbox_check()
+    degraded = checks["elasticsearch"]["status"] not in ("ok", "not configured") or (
+        "outbox" in checks and checks["outbox"]["status"] != "ok"
+    )
+    return JsonResponse({"status": "degraded" if degraded else "ok", "checks": checks})
