@@ -9,7 +9,7 @@ PORT ?= 8000
 ES := search/elasticsearch/es.sh
 
 .DEFAULT_GOAL := help
-.PHONY: run test help setup setup-dev demo messages elasticsearch elasticsearch-stop lint format bench
+.PHONY: run test help setup setup-dev demo messages elasticsearch elasticsearch-stop stack stack-stop lint format bench
 
 run: setup ## Set up and serve the site on the embedded default (SQLite, database search, demo content)
 	$(MANAGE) migrate --noinput
@@ -61,6 +61,12 @@ elasticsearch: ## Fetch, build (with our analysis plugin) and start a local Elas
 
 elasticsearch-stop: ## Stop the local Elasticsearch node
 	@bash $(ES) stop
+
+stack: setup ## Start the production stack here: PostgreSQL 15, a 3-node Elasticsearch cluster, gunicorn on :8080, the worker
+	@bash deploy/stack.sh start
+
+stack-stop: ## Stop the production stack (the cluster's data goes with it; the database stays)
+	@bash deploy/stack.sh stop
 
 format: setup-dev ## Format and fix the code with ruff
 	$(BIN)/ruff format .

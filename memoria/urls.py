@@ -11,6 +11,8 @@ from memoria.health import healthz
 from search import views as search_views
 from search.api import api as search_api
 
+handler500 = "memoria.errors.server_error"
+
 urlpatterns = [
     *guarded_admin_urls(wagtailadmin_urls.urlpatterns),
     path("admin/", include(wagtailadmin_urls)),

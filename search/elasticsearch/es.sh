@@ -6,6 +6,9 @@
 #   es.sh start [PORT]       start a throw-away single node, print its URL last
 #   es.sh stop [PORT]        stop it and delete its data
 #   es.sh url [PORT]         print the URL
+#   es.sh cluster-start      start a three-node cluster (HTTP ports 9211-9213), print its URLs last;
+#                            starts again any of its nodes that is down, with the data it had
+#   es.sh cluster-stop       stop it and delete its data
 #
 # PORT defaults to $MEMORIA_ES_PORT or 9201.
 #
@@ -134,6 +137,118 @@ healthy() {
     curl -fsS --max-time 5 "$URL/_cluster/health?wait_for_status=yellow&timeout=2s" >/dev/null 2>&1
 }
 
+# The distribution the node runs from: the cache itself, or its mirror where $ES_USER cannot reach the cache.
+prepare_home() {
+    local root=$1 home=$ES_HOME
+    if [[ $root != "$CACHE" ]]; then
+        home=$root/elasticsearch-$ES_VERSION
+        if [[ ! -f $home/.stamp || $(cat "$home/.stamp") != "$(cat "$PLUGIN_BUILD/stamp")" ]]; then
+            log "mirroring the distribution into $home (the cache is not reachable by $ES_USER)"
+            rm -rf "$home"
+            mkdir -p "$root"
+            chmod 755 "$root"
+            cp -a "$ES_HOME" "$home"
+            cp "$PLUGIN_BUILD/stamp" "$home/.stamp"
+        fi
+    fi
+    echo "$home"
+}
+
+# launch_node HOME RUN HTTP_PORT NAME [-Esetting ...]: a node in the background, data and logs under
+# RUN. A single node starts afresh; a cluster node keeps its data across a restart (a drill's).
+launch_node() {
+    local home=$1 run=$2 port=$3 name=$4
+    shift 4
+    [[ $name == memoria-node-* ]] || rm -rf "$run"
+    mkdir -p "$run/data" "$run/logs" "$run/tmp"
+    cp "$PLUGIN_BUILD/stamp" "$run/plugin.stamp"
+    chown -R "$ES_USER:" "$home" "$run"
+    local java_home
+    java_home=$(run_java_home)
+    log "starting elasticsearch $name on http://127.0.0.1:$port (Java: $java_home)"
+    runuser -u "$ES_USER" -- env ES_JAVA_HOME=$java_home ES_JAVA_OPTS="-Xms512m -Xmx512m" ES_TMPDIR="$run/tmp" \
+        "$home/bin/elasticsearch" -d -p "$run/es.pid" \
+        -Enode.name="$name" \
+        -Expack.security.enabled=false \
+        -Ehttp.host=127.0.0.1 \
+        -Ehttp.port="$port" \
+        -Etransport.host=127.0.0.1 \
+        -Epath.data="$run/data" \
+        -Epath.logs="$run/logs" \
+        -Ecluster.routing.allocation.disk.threshold_enabled=false \
+        "$@" \
+        >"$run/startup.out" 2>&1 || true
+}
+
+CLUSTER_HTTP=(9211 9212 9213)
+CLUSTER_TRANSPORT=(9311 9312 9313)
+
+cmd_cluster_start() {
+    if ((EUID != 0)); then
+        log "cluster-start needs root: Elasticsearch refuses to run as root, so this runs it as the user $ES_USER"
+        exit 1
+    fi
+    cmd_build_plugin
+    ensure_user
+    local root home i seeds masters urls
+    root=$(runtime_root)
+    home=$(prepare_home "$root")
+    seeds=$(printf '127.0.0.1:%s,' "${CLUSTER_TRANSPORT[@]}")
+    masters=$(printf 'memoria-node-%s,' 1 2 3)
+    urls=$(printf 'http://127.0.0.1:%s,' "${CLUSTER_HTTP[@]}")
+    URL=http://127.0.0.1:${CLUSTER_HTTP[0]}
+    if healthy_cluster; then
+        echo "${urls%,}"
+        return 0
+    fi
+    for i in 0 1 2; do
+        if pid_alive "$root/cluster-$((i + 1))"; then
+            continue
+        fi
+        # Discovery by the three transport ports; the first election among the three names.
+        launch_node "$home" "$root/cluster-$((i + 1))" "${CLUSTER_HTTP[$i]}" "memoria-node-$((i + 1))" \
+            -Ecluster.name=memoria-stack \
+            -Etransport.port="${CLUSTER_TRANSPORT[$i]}" \
+            -Ediscovery.seed_hosts="${seeds%,}" \
+            -Ecluster.initial_master_nodes="${masters%,}" &
+    done
+    wait
+    local deadline=$((SECONDS + 150))
+    while ((SECONDS < deadline)); do
+        if healthy_cluster; then
+            echo "${urls%,}"
+            return 0
+        fi
+        sleep 1
+    done
+    log "the cluster did not form on ${urls%,}; log tails:"
+    for i in 1 2 3; do tail -n 30 "$root/cluster-$i/logs/memoria-stack.log" >&2 2>/dev/null || true; done
+    exit 1
+}
+
+healthy_cluster() {
+    curl -fsS --max-time 5 "$URL/_cluster/health?wait_for_nodes=3&wait_for_status=yellow&timeout=2s" >/dev/null 2>&1
+}
+
+cmd_cluster_stop() {
+    local root i pid
+    for root in "$CACHE" "$FALLBACK_RUNTIME"; do
+        for i in 1 2 3; do
+            if pid_alive "$root/cluster-$i"; then
+                pid=$(cat "$root/cluster-$i/es.pid")
+                kill "$pid"
+                for _ in $(seq 1 60); do
+                    kill -0 "$pid" 2>/dev/null || break
+                    sleep 0.5
+                done
+                kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+                log "stopped elasticsearch memoria-node-$i"
+            fi
+            rm -rf "$root/cluster-$i"
+        done
+    done
+}
+
 cmd_start() {
     if ((EUID != 0)); then
         log "start needs root: Elasticsearch refuses to run as root, so this runs it as the user $ES_USER"
@@ -152,39 +267,9 @@ cmd_start() {
         log "restarting the node on port $PORT (plugin rebuilt, or not healthy)"
         cmd_stop
     fi
-    home=$ES_HOME
-    if [[ $root != "$CACHE" ]]; then
-        home=$root/elasticsearch-$ES_VERSION
-        if [[ ! -f $home/.stamp || $(cat "$home/.stamp") != "$(cat "$PLUGIN_BUILD/stamp")" ]]; then
-            log "mirroring the distribution into $home (the cache is not reachable by $ES_USER)"
-            rm -rf "$home"
-            mkdir -p "$root"
-            chmod 755 "$root"
-            cp -a "$ES_HOME" "$home"
-            cp "$PLUGIN_BUILD/stamp" "$home/.stamp"
-        fi
-    fi
-    rm -rf "$run"
-    mkdir -p "$run/data" "$run/logs" "$run/tmp"
-    cp "$PLUGIN_BUILD/stamp" "$run/plugin.stamp"
-    chown -R "$ES_USER:" "$home" "$run"
-    local java_home
-    java_home=$(run_java_home)
-    log "starting elasticsearch on $URL (Java: $java_home)"
-    runuser -u "$ES_USER" -- env ES_JAVA_HOME=$java_home ES_JAVA_OPTS="-Xms512m -Xmx512m" ES_TMPDIR="$run/tmp" \
-        "$home/bin/elasticsearch" -d -p "$run/es.pid" \
-        -Ecluster.name=memoria-$PORT \
-        -Enode.name=memoria-$PORT \
-        -Ediscovery.type=single-node \
-        -Expack.security.enabled=false \
-        -Ehttp.host=127.0.0.1 \
-        -Ehttp.port="$PORT" \
-        -Etransport.host=127.0.0.1 \
-        -Etransport.port=0 \
-        -Epath.data="$run/data" \
-        -Epath.logs="$run/logs" \
-        -Ecluster.routing.allocation.disk.threshold_enabled=false \
-        >"$run/startup.out" 2>&1 || true
+    home=$(prepare_home "$root")
+    launch_node "$home" "$run" "$PORT" "memoria-$PORT" \
+        -Ecluster.name=memoria-$PORT -Ediscovery.type=single-node -Etransport.port=0
     local deadline=$((SECONDS + 90))
     while ((SECONDS < deadline)); do
         if healthy; then
@@ -231,8 +316,10 @@ case ${1:-} in
     start) cmd_start ;;
     stop) cmd_stop ;;
     url) echo "$URL" ;;
+    cluster-start) cmd_cluster_start ;;
+    cluster-stop) cmd_cluster_stop ;;
     *)
-        echo "usage: $0 {fetch|build-plugin|start|stop|url} [PORT]" >&2
+        echo "usage: $0 {fetch|build-plugin|start|stop|url|cluster-start|cluster-stop} [PORT]" >&2
         exit 2
         ;;
 esac

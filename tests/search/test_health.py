@@ -96,3 +96,29 @@ def test_down_with_503_when_the_database_is_gone():
     body = json.loads(body)
     assert body["status"] == "down"
     assert body["checks"]["database"]["status"] == "unavailable"
+
+
+@pytest.mark.parametrize("path", ["/de/", "/ru/search/?q=Kaluga", "/api/v1/search/?q=Kaluga"])
+def test_pages_answer_a_clean_503_while_the_database_is_gone(path):
+    code = (
+        "from django.test import Client; "
+        f"r = Client(raise_request_exception=False).get({path!r}); "
+        "print(r.status_code, r.get('Retry-After')); print(r.content.decode().replace(chr(10), ' '))"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="memoria.settings.test",
+        DATABASE_URL="postgres://memoria:memoria@127.0.0.1:9/memoria",
+    )
+    result = subprocess.run(  # noqa: S603 (our own code)
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    status, page = result.stdout.strip().splitlines()[-2:]
+    assert status == "503 30"
+    assert "Vorübergehend nicht erreichbar" in page and "Временно недоступно" in page
