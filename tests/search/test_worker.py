@@ -117,3 +117,41 @@ def test_dev_and_tests_push_at_commit_without_a_worker(settings):
     assert settings.MEMORIA_SEARCH_PUSH_ON_COMMIT is True
     assert settings.TASKS["default"]["BACKEND"] == "django_tasks.backends.immediate.ImmediateBackend"
     assert worker.run_queued_tasks() == 0
+
+
+def test_the_worker_builds_a_lost_index_from_the_text_at_once_and_the_vectors_after(
+    search_index, es_client, archive_de, monkeypatch
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from search.management.commands import search_index as command
+    from search.models import EntryEmbedding
+
+    entries = [InitiativePageFactory(parent=archive_de, title=f"Ohne Vektor {n}") for n in range(3)]
+    EntryEmbedding.objects.all().delete()
+    assert not es_client.indices.exists_alias(name=search_index)
+    rounds = []
+
+    def sleep(seconds):
+        es_client.indices.refresh(index=search_index)
+        every = es_client.search(index=search_index, query={"match_all": {}})["hits"]["hits"]
+        # The vector is left out of _source: asked for by the field itself.
+        with_vector = es_client.search(index=search_index, query={"exists": {"field": "vector"}})["hits"]["hits"]
+        vector_ids = {hit["_id"] for hit in with_vector}
+        rounds.append({int(hit["_id"]): hit["_id"] in vector_ids for hit in every})
+        if len(rounds) == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(command.time, "sleep", sleep)
+    monkeypatch.setattr(worker, "EMBED_BATCH", 2)
+    call_command("search_index", "work", "--interval", "0", stdout=StringIO(), stderr=StringIO())
+
+    ids = {entry.pk for entry in entries}
+    # After the first round every entry is searchable by its text; the vectors come a batch (of two)
+    # a round, each pushed at the round after.
+    assert rounds[0] == dict.fromkeys(ids, False)
+    assert sorted(rounds[1].values()) == [False, True, True]
+    assert rounds[2] == dict.fromkeys(ids, True)
+    assert EntryEmbedding.objects.count() == 3

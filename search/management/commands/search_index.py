@@ -31,9 +31,9 @@ class Command(BaseCommand):
             settings.MEMORIA_EMBEDDING_THREADS = len(os.sched_getaffinity(0))
         getattr(self, f"handle_{action}")(**options)
 
-    def handle_rebuild(self, keep_old, verbosity, **options):
+    def handle_rebuild(self, keep_old, verbosity, embed_first=True, **options):
         # The vectors first, so a rebuild right after an import gives a complete index.
-        missing = pages_missing_vectors()
+        missing = pages_missing_vectors() if embed_first else []
         if missing:
             bar = tqdm(total=len(missing), desc="Embedding", unit=" entries", disable=verbosity == 0, file=self.stderr)
             try:
@@ -72,11 +72,15 @@ class Command(BaseCommand):
             f"{settings.MEMORIA_SEARCH_OUTBOX_RETENTION_DAYS} day(s)"
         )
 
-    def ensure_index(self, verbosity, **options):
-        """A first sync or worker start builds the index: there is nothing to catch up with yet."""
+    def ensure_index(self, verbosity, embed_first=True, **options):
+        """A first sync or worker start builds the index: there is nothing to catch up with yet.
+
+        The worker builds it from the text at once (readers search again within the minute), and
+        computes the missing vectors afterwards, a batch a round, each pushed as it comes.
+        """
         if not index_exists():
             self.stdout.write("No index yet: building it.")
-            self.handle_rebuild(keep_old=False, verbosity=verbosity)
+            self.handle_rebuild(keep_old=False, verbosity=verbosity, embed_first=embed_first)
 
     def handle_sync(self, **options):
         try:
@@ -96,8 +100,12 @@ class Command(BaseCommand):
     def handle_work(self, interval, verbosity, **options):
         self.stdout.write("Working: the outbox, the vectors, the queued tasks; Ctrl-C to stop.")
         state = WorkerState()
+
+        def ensure_index():
+            self.ensure_index(verbosity=verbosity, embed_first=False)
+
         try:
             while True:
-                time.sleep(work_once(state, lambda: self.ensure_index(verbosity=verbosity), interval))
+                time.sleep(work_once(state, ensure_index, interval))
         except KeyboardInterrupt:
             self.stdout.write("Stopped.")
