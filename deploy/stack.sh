@@ -11,6 +11,8 @@
 #
 # Plain http on loopback: the TLS redirect and the secure-only cookies are switched off by the
 # environment, as they would be behind no proxy; a real deployment keeps them on (README, Production).
+# The site takes the client's address from X-Forwarded-For, as behind a proxy of one's own, so that
+# bench/load.py's readers count as separate readers for the rate limits; it listens on loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -75,6 +77,7 @@ STATIC_ROOT=$STACK/static
 MEDIA_ROOT=$STACK/media
 MEMORIA_PRIVATE_MEDIA_ROOT=$STACK/private-media
 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+MEMORIA_TRUST_X_FORWARDED_FOR=true
 EOF
 }
 
@@ -99,13 +102,17 @@ cmd_start() {
         (set -a && . "$STACK/env" && set +a && "$ROOT/.venv/bin/gunicorn" memoria.wsgi \
             --config deploy/gunicorn.conf.py --bind "127.0.0.1:$WEB_PORT" --workers "$WEB_WORKERS" \
             --pid "$STACK/gunicorn.pid" --daemon \
-            --access-logfile "$STACK/access.log" --error-logfile "$STACK/gunicorn.log")
+            --access-logfile "$STACK/access.log" --error-logfile "$STACK/gunicorn.log" </dev/null >/dev/null 2>&1)
     fi
     if ! alive "$STACK/worker.pid"; then
         log "starting the worker (log: $STACK/worker.log)"
-        (set -a && . "$STACK/env" && set +a &&
-            nohup "$PYTHON" manage.py search_index work >>"$STACK/worker.log" 2>&1 &
-            echo $! >"$STACK/worker.pid")
+        (
+            set -a
+            . "$STACK/env"
+            set +a
+            nohup "$PYTHON" manage.py search_index work </dev/null >>"$STACK/worker.log" 2>&1 &
+            echo $! >"$STACK/worker.pid"
+        )
     fi
     for _ in $(seq 1 60); do
         curl -fsS --max-time 2 "http://127.0.0.1:$WEB_PORT/healthz/" >/dev/null 2>&1 && break

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the locale (its key holds the reader's language), before everything a cached page spares.
+    "memoria.page_cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -243,6 +245,9 @@ MEMORIA_SEARCH_PUSH_ON_COMMIT = os.environ.get("MEMORIA_SEARCH_PUSH_ON_COMMIT", 
 MEMORIA_SEARCH_OUTBOX_CLAIM_SECONDS = int(os.environ.get("MEMORIA_SEARCH_OUTBOX_CLAIM_SECONDS", "60"))
 # Processed outbox rows are kept this many days (to see what was pushed when), then pruned.
 MEMORIA_SEARCH_OUTBOX_RETENTION_DAYS = int(os.environ.get("MEMORIA_SEARCH_OUTBOX_RETENTION_DAYS", "7"))
+# Anonymous readers' pages are kept this many seconds in the cache, and dropped at once by any change
+# to content (memoria/page_cache.py); 0 switches it off (dev and tests; production keeps them).
+MEMORIA_PAGE_CACHE_SECONDS = int(os.environ.get("MEMORIA_PAGE_CACHE_SECONDS", "0"))
 # /healthz/ says "degraded" when the oldest change not yet in the index is older than this.
 MEMORIA_HEALTH_OUTBOX_LAG_SECONDS = int(os.environ.get("MEMORIA_HEALTH_OUTBOX_LAG_SECONDS", "300"))
 # Seconds a search request may wait for Elasticsearch before the database answers instead.

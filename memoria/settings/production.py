@@ -43,8 +43,11 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "memoria_cache",
+        # Room for the readers' pages (memoria.page_cache) beside the rate counts and the map's data.
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("MEMORIA_CACHE_MAX_ENTRIES", "50000"))},
     }
 }
+MEMORIA_PAGE_CACHE_SECONDS = int(os.environ.get("MEMORIA_PAGE_CACHE_SECONDS", "300"))
 
 # A web process keeps its database connection between requests, and checks it before reusing it:
 # after a PostgreSQL restart the next request connects anew, no process needs a restart.

@@ -188,8 +188,25 @@ def test_no_surface_shows_an_entry_that_is_not_public(client, staged, engine, su
         from search.client import get_client
 
         get_client().indices.refresh(index=engine)
-    show = SURFACES[surface]
+    assert_nothing_shown(client, staged, surface, urls)
 
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_no_page_kept_for_readers_shows_an_entry_after_its_change(
+    client, staged, settings, surface, django_capture_on_commit_callbacks
+):
+    """The page cache (memoria.page_cache) on: every surface is seen, and kept, before the changes."""
+    settings.ELASTICSEARCH_URL = ""
+    settings.MEMORIA_PAGE_CACHE_SECONDS = 300
+    for word in [CONTROL, *WORDS.values()]:
+        SURFACES[surface](client, word, staged)
+    with django_capture_on_commit_callbacks(execute=True):
+        urls = _apply_states(staged)
+    assert_nothing_shown(client, staged, surface, urls)
+
+
+def assert_nothing_shown(client, staged, surface, urls):
+    show = SURFACES[surface]
     control = show(client, CONTROL, staged)
     shown = CONTROL in control or staged["entries"]["control"].url in control
     assert shown, f"{surface} does not show the public control entry: the check would prove nothing"
