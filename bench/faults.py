@@ -307,12 +307,13 @@ def drill_worker(readers):
     from search.models import IndexOutbox
 
     ids = list(visible_entries().values_list("pk", flat=True))
-    IndexOutbox.objects.bulk_create([IndexOutbox(page_id=pk) for _ in range(10) for pk in ids])
-    total = backlog()
+    rows = IndexOutbox.objects.bulk_create([IndexOutbox(page_id=pk) for _ in range(10) for pk in ids])
+    ours = IndexOutbox.objects.filter(pk__in=[row.pk for row in rows])
+    total = len(rows)
     readers.set_phase("fault")
-    # Killed once the drain has begun and before it ends.
-    begun = wait(lambda: 0 < backlog() < total, 60, 0.05)
-    left = backlog()
+    # Killed once the drain of these rows has begun and before it ends.
+    begun = wait(lambda: 0 < ours.exclude(processed_at=None).count() < total, 120, 0.05)
+    left = ours.filter(processed_at=None).count()
     os.kill(worker_pid(), signal.SIGKILL)
     print(
         f"  worker killed with SIGKILL {'mid-drain' if begun else '(drain not seen begun)'}: "

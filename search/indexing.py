@@ -128,6 +128,8 @@ def drain(batch_size: int = 500, max_batches: int | None = None, client=None, re
     """
     totals = {"pushed": 0, "failed": 0, "batches": 0}
     pushed_pages = set()
+    # A batch's bulk request may take longer than a reader's search may wait: its own timeout.
+    client = client or get_client(timeout=settings.MEMORIA_SEARCH_PUSH_TIMEOUT)
     while max_batches is None or totals["batches"] < max_batches:
         token, rows = claim(batch_size, retry_now=retry_now)
         if not rows:

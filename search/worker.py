@@ -27,8 +27,10 @@ logger = logging.getLogger("memoria.worker")
 MAX_DATABASE_BACKOFF = 30.0
 # Entries embedded per round: about 10 s of the model on a 2-core machine.
 EMBED_BATCH = 32
-# Tasks run per round at most, so the outbox keeps moving while many are queued.
-TASKS_PER_ROUND = 20
+# Seconds a round spends on queued tasks at most, so the outbox keeps moving while many wait; a
+# round that stops for this budget starts the next at once. (A fixed 20 tasks a round fell behind
+# an editor publishing every half second: each publish queues Wagtail's two index tasks.)
+TASK_SECONDS_PER_ROUND = 2.0
 PRUNE_EVERY_SECONDS = 3600
 
 
@@ -39,8 +41,8 @@ class WorkerState:
     last_prune: float = field(default_factory=lambda: 0.0)
 
 
-def run_queued_tasks(limit: int = TASKS_PER_ROUND, worker_id: str | None = None) -> int:
-    """Run up to `limit` tasks that wait in the database queue; returns how many ran.
+def run_queued_tasks(seconds: float = TASK_SECONDS_PER_ROUND, worker_id: str | None = None) -> tuple[int, bool]:
+    """Run the tasks waiting in the database queue for up to `seconds`; returns (how many ran, more wait).
 
     With the immediate backend (dev, tests) tasks ran when they were enqueued: nothing waits here.
     The claim and the run are django-tasks-db's own (`Worker.run_task` marks a task successful or
@@ -48,7 +50,7 @@ def run_queued_tasks(limit: int = TASKS_PER_ROUND, worker_id: str | None = None)
     """
     backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
     if not isinstance(backend, DatabaseBackend):
-        return 0
+        return 0, False
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
@@ -59,40 +61,30 @@ def run_queued_tasks(limit: int = TASKS_PER_ROUND, worker_id: str | None = None)
         batch=True,
         backend_name=backend.alias,
         startup_delay=False,
-        max_tasks=limit,
+        max_tasks=None,
         worker_id=worker_id,
     )
-    ran = 0
-    while ran < limit:
+    ran, deadline = 0, time.monotonic() + seconds
+    while True:
         with transaction.atomic():
             result = DBTaskResult.objects.ready().filter(backend_name=backend.alias).get_locked()
             if result is not None:
                 result.claim(worker_id)
         if result is None:
-            break
+            return ran, False
         runner.run_task(result)
         ran += 1
-    return ran
+        if time.monotonic() >= deadline:
+            return ran, DBTaskResult.objects.ready().filter(backend_name=backend.alias).exists()
 
 
 def work_once(state: WorkerState, ensure_index, interval: float) -> float:
     """One round of the worker; returns the seconds to wait before the next."""
     try:
         started = time.monotonic()
-        totals, embedded = {"pushed": 0, "failed": 0, "batches": 0, "pages": []}, []
-        if search_enabled():
-            ensure_index()
-            if state.backlog is None:
-                # Once at start: entries imported or changed while no worker ran.
-                state.backlog = pages_missing_vectors()
-            totals = drain()
-            # The entries just pushed with a new text get their vectors, then are pushed again;
-            # the backlog a batch at a time, so the outbox keeps moving meanwhile.
-            embedded = embed_missing(totals["pages"])
-            if state.backlog:
-                embedded += embed_missing(state.backlog[:EMBED_BATCH])
-                state.backlog = state.backlog[EMBED_BATCH:]
-        tasks = run_queued_tasks()
+        totals, embedded = push_and_embed(state, ensure_index)
+        # The tasks run whether or not Elasticsearch answers: the editors' mail does not wait for it.
+        tasks, more_tasks = run_queued_tasks()
         if time.monotonic() - state.last_prune >= PRUNE_EVERY_SECONDS:
             pruned = prune_outbox()
             state.last_prune = time.monotonic()
@@ -111,9 +103,6 @@ def work_once(state: WorkerState, ensure_index, interval: float) -> float:
                 pruned,
                 (time.monotonic() - started) * 1000,
             )
-    except IndexUnavailable as error:
-        # The outbox keeps every change; try again after the interval.
-        logger.warning("Elasticsearch unavailable: %s", error)
     except DatabaseError as error:
         # E.g. SQLite's "database is locked" when the site writes meanwhile, or PostgreSQL restarting.
         # A claim already made runs out and its rows are due again (a push already made is made
@@ -128,4 +117,27 @@ def work_once(state: WorkerState, ensure_index, interval: float) -> float:
                 connection.close()
         return wait
     state.database_failures = 0
-    return interval
+    return 0 if more_tasks else interval
+
+
+def push_and_embed(state: WorkerState, ensure_index) -> tuple[dict, list[int]]:
+    """The outbox to Elasticsearch, then the vectors; nothing when it is not configured or away."""
+    totals, embedded = {"pushed": 0, "failed": 0, "batches": 0, "pages": []}, []
+    if not search_enabled():
+        return totals, embedded
+    try:
+        ensure_index()
+        if state.backlog is None:
+            # Once at start: entries imported or changed while no worker ran.
+            state.backlog = pages_missing_vectors()
+        totals = drain()
+        # The entries just pushed with a new text get their vectors, then are pushed again;
+        # the backlog a batch at a time, so the outbox keeps moving meanwhile.
+        embedded = embed_missing(totals["pages"])
+        if state.backlog:
+            embedded += embed_missing(state.backlog[:EMBED_BATCH])
+            state.backlog = state.backlog[EMBED_BATCH:]
+    except IndexUnavailable as error:
+        # The outbox keeps every change; try again after the interval.
+        logger.warning("Elasticsearch unavailable: %s", error)
+    return totals, embedded

@@ -70,12 +70,12 @@ def test_production_queues_the_editors_mail_for_the_worker(production_tasks, cli
     queued = DBTaskResult.objects.get(task_path="contributions.tasks.notify_editors")
     assert queued.status == "READY"
 
-    assert worker.run_queued_tasks() >= 1  # Wagtail's own tasks (its search and reference index) too
+    assert worker.run_queued_tasks()[0] >= 1  # Wagtail's own tasks (its search and reference index) too
     queued.refresh_from_db()
     assert queued.status == "SUCCESSFUL"
     assert [message.to for message in mail.outbox] == [["redaktion@example.org"]]
     assert str(Contribution.objects.get().pk) in mail.outbox[0].body
-    assert worker.run_queued_tasks() == 0  # run once, not again
+    assert worker.run_queued_tasks() == (0, False)  # run once, not again
 
 
 def test_a_failing_task_is_marked_failed_and_the_worker_goes_on(production_tasks, archive_de, settings):
@@ -84,7 +84,7 @@ def test_a_failing_task_is_marked_failed_and_the_worker_goes_on(production_tasks
     settings.MEMORIA_EDITORS_EMAIL = "redaktion@example.org"
     notify_editors.enqueue(10**9)  # no such contribution
     later = notify_editors.enqueue(10**9 + 1)
-    assert worker.run_queued_tasks() >= 2
+    assert worker.run_queued_tasks()[0] >= 2
     failed = DBTaskResult.objects.get(pk=later.id)
     assert failed.status == "FAILED"
     assert "DoesNotExist" in failed.exception_class_path
@@ -99,7 +99,9 @@ def test_production_pushes_the_index_in_the_worker_not_in_the_request(
     indexing.rebuild()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         entry = InitiativePageFactory(parent=archive_de, title="Vom Worker gebracht")
-    assert callbacks == []  # nothing waits for the commit to push
+    from search.signals import push_after_commit
+
+    assert push_after_commit not in callbacks  # nothing waits for the commit to push
     assert IndexOutbox.objects.filter(page_id=entry.pk, processed_at=None).exists()
 
     state = worker.WorkerState()
@@ -116,7 +118,7 @@ def test_production_pushes_the_index_in_the_worker_not_in_the_request(
 def test_dev_and_tests_push_at_commit_without_a_worker(settings):
     assert settings.MEMORIA_SEARCH_PUSH_ON_COMMIT is True
     assert settings.TASKS["default"]["BACKEND"] == "django_tasks.backends.immediate.ImmediateBackend"
-    assert worker.run_queued_tasks() == 0
+    assert worker.run_queued_tasks() == (0, False)
 
 
 def test_the_worker_builds_a_lost_index_from_the_text_at_once_and_the_vectors_after(
@@ -155,3 +157,29 @@ def test_the_worker_builds_a_lost_index_from_the_text_at_once_and_the_vectors_af
     assert sorted(rounds[1].values()) == [False, True, True]
     assert rounds[2] == dict.fromkeys(ids, True)
     assert EntryEmbedding.objects.count() == 3
+
+
+def test_the_worker_runs_the_tasks_while_elasticsearch_is_away(production_tasks, search_index, archive_de, settings):
+    from contributions.tasks import notify_editors
+
+    settings.MEMORIA_EDITORS_EMAIL = "redaktion@example.org"
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens there
+    from search import client as search_client
+
+    search_client._clients.clear()
+    contribution = Contribution.objects.create(kind="memory", text="Erinnerung", name="Anna", consent=True)
+    notify_editors.enqueue(contribution.pk)
+    wait = worker.work_once(worker.WorkerState(), ensure_index=lambda: None, interval=1.0)
+    assert wait == 1.0
+    assert [message.to for message in mail.outbox] == [["redaktion@example.org"]]
+
+
+def test_a_round_that_leaves_tasks_waiting_starts_the_next_at_once(production_tasks, archive_de, monkeypatch):
+    from contributions.tasks import notify_editors
+
+    for _ in range(3):
+        notify_editors.enqueue(10**9)
+    monkeypatch.setattr(worker, "TASK_SECONDS_PER_ROUND", 0.0)
+    monkeypatch.setattr(worker.run_queued_tasks, "__defaults__", (0.0, None))
+    assert worker.run_queued_tasks() == (1, True)
+    assert worker.work_once(worker.WorkerState(), ensure_index=lambda: None, interval=1.0) == 0
