@@ -35,6 +35,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -376,7 +377,8 @@ def main():
     from archive.models import ArchiveIndexPage
 
     archive = ArchiveIndexPage.objects.filter(locale__language_code="de").first()
-    entries = [MemorialSitePageFactory(parent=archive, title=f"Übung {n}") for n in range(5)]
+    run = uuid.uuid4().hex[:6]
+    entries = [MemorialSitePageFactory(parent=archive, title=f"Übung {n}", slug=f"uebung-{run}-{n}") for n in range(5)]
     entry_paths = [page.get_url() for page in visible_entries().specific()[:40]]
     results = {}
     try:

@@ -39,6 +39,7 @@ class WorkerState:
     backlog: list[int] | None = None  # entries still without a vector, read once at the start
     database_failures: int = 0  # in a row, for the back-off
     last_prune: float = field(default_factory=lambda: 0.0)
+    stopping: bool = False  # asked to stop (SIGTERM): after the round in hand
 
 
 def run_queued_tasks(seconds: float = TASK_SECONDS_PER_ROUND, worker_id: str | None = None) -> tuple[int, bool]:

@@ -183,3 +183,31 @@ def test_a_round_that_leaves_tasks_waiting_starts_the_next_at_once(production_ta
     monkeypatch.setattr(worker.run_queued_tasks, "__defaults__", (0.0, None))
     assert worker.run_queued_tasks() == (1, True)
     assert worker.work_once(worker.WorkerState(), ensure_index=lambda: None, interval=1.0) == 0
+
+
+def test_sigterm_stops_the_worker_after_its_round(search_index, archive_de, monkeypatch):
+    import os
+    import signal
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from search.management.commands import search_index as command
+
+    rounds = []
+
+    def work_once(state, ensure_index, interval):
+        rounds.append(state.stopping)
+        if len(rounds) == 2:
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives in the middle of the round
+        return 0
+
+    previous = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(command, "work_once", work_once)
+    out = StringIO()
+    try:
+        call_command("search_index", "work", stdout=out, stderr=StringIO())
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert rounds == [False, False]  # the second round ended, no third began
+    assert "Stopped." in out.getvalue()

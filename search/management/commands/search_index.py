@@ -1,4 +1,5 @@
 import os
+import signal
 import time
 
 from django.conf import settings
@@ -104,8 +105,17 @@ class Command(BaseCommand):
         def ensure_index():
             self.ensure_index(verbosity=verbosity, embed_first=False)
 
+        def stop(signum, frame):
+            # A service manager's SIGTERM: the round in hand ends as a round does (its claims
+            # settled), then the worker stops, instead of leaving its rows claimed for a while.
+            state.stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
         try:
-            while True:
-                time.sleep(work_once(state, ensure_index, interval))
+            while not state.stopping:
+                wait = work_once(state, ensure_index, interval)
+                if not state.stopping:
+                    time.sleep(wait)
         except KeyboardInterrupt:
-            self.stdout.write("Stopped.")
+            pass
+        self.stdout.write("Stopped.")
