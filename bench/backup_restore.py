@@ -11,7 +11,9 @@
    name and SHA-256 of the file's bytes), every reader's contribution (its photo's SHA-256), and
    the restored index against the restored database (the same ids with the same titles).
 
-The copy (database, folders, index) is deleted at the end. Prints the sizes and times of each step.
+Before the backup it adds an image, a document and a contribution with a photo (the demo has
+none), so that files are compared for real. They and the copy (database, folders, index) are
+deleted at the end. Prints the sizes and times of each step.
 """
 
 import json
@@ -28,6 +30,43 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 STACK = ROOT / ".cache" / "stack"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+# What the demo lacks, so that the files are compared for real: an image, a document and a reader's
+# contribution with a photo, added before the backup and removed at the end.
+SEED = r"""
+import io
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from PIL import Image
+from wagtail.images import get_image_model
+from wagtail.documents import get_document_model
+from contributions.models import Contribution
+
+def png(colour):
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+image = get_image_model()(title="backup-bench image", file=ImageFile(io.BytesIO(png("red")), name="backup-bench.png"))
+image.save()
+document = get_document_model()(title="backup-bench document")
+document.file.save("backup-bench.txt", ContentFile("Protokoll der Kranzniederlegung, 22. Juni".encode()), save=False)
+document.save()
+contribution = Contribution(kind="memory", text="backup-bench", name="Anna", consent=True)
+contribution.photo.save("photo.png", ContentFile(png("blue")), save=False)
+contribution.save()
+print("SEEDED", image.pk, document.pk, contribution.pk)
+"""
+
+UNSEED = r"""
+from wagtail.images import get_image_model
+from wagtail.documents import get_document_model
+from contributions.models import Contribution
+for item in [*get_image_model().objects.filter(title="backup-bench image"),
+             *get_document_model().objects.filter(title="backup-bench document"),
+             *Contribution.objects.filter(text="backup-bench")]:
+    item.delete()
+"""
 
 SNAPSHOT = r"""
 import hashlib, json
@@ -118,6 +157,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="memoria-backup-") as work:
         work = Path(work)
         dump, media_tar = work / "memoria.dump", work / "media.tar.gz"
+        run([sys.executable, "manage.py", "shell", "-c", SEED], env=env)
         print("backup", flush=True)
         timed(
             "pg_dump --format=custom", lambda: run([str(PG_BIN / "pg_dump"), "--format=custom", f"--file={dump}", url])
@@ -181,6 +221,7 @@ def main():
                 env=restored,
             )
             shutil.rmtree(work / "restored", ignore_errors=True)
+            run([sys.executable, "manage.py", "shell", "-c", UNSEED], env=env)
 
     checks = {}
     for key in ("pages", "images", "documents", "contributions"):
