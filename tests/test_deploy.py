@@ -103,8 +103,8 @@ def test_the_deploy_command_prepares_a_fresh_database_for_production(fresh_datab
     steps = [line for line in deployed.stdout.splitlines() if line.startswith("[")]
     assert steps == [
         "[1/5] Checking the deployment settings",
-        "[2/5] Migrating the database",
-        "[3/5] Creating the cache table",
+        "[2/5] Creating the cache table",
+        "[3/5] Migrating the database",
         "[4/5] Compiling the translations",
         "[5/5] Collecting the static files",
     ]

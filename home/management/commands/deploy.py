@@ -4,18 +4,19 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = (
-        "Bring a deployment up to date, in order: check the settings, migrate the database, create the "
-        "cache table, compile the translations, collect the static files. Safe to run at every release."
+        "Bring a deployment up to date, in order: check the settings, create the cache table, migrate "
+        "the database, compile the translations, collect the static files. Safe to run at every release."
     )
 
     def handle(self, *args, verbosity, **options):
         quiet = max(verbosity - 1, 0)
         steps = [
             ("Checking the deployment settings", lambda: call_command("check", deploy=True, fail_level="ERROR")),
-            ("Migrating the database", lambda: call_command("migrate", interactive=False, verbosity=quiet)),
             # The production cache lives in the database (memoria/settings/production.py); without
-            # its table the first request that caches anything fails.
+            # its table the first request that caches anything fails, and so would the migrations
+            # that save pages (each save renews the page cache's generation).
             ("Creating the cache table", lambda: call_command("createcachetable", verbosity=quiet)),
+            ("Migrating the database", lambda: call_command("migrate", interactive=False, verbosity=quiet)),
             # The .mo files are built, not kept in the repository.
             (
                 "Compiling the translations",
