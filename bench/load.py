@@ -6,7 +6,9 @@
 What is loaded:
 1. the stack (`make stack`: gunicorn with production settings, PostgreSQL, the three-node
    Elasticsearch cluster, the worker), at --stack; it must answer /healthz/ first;
-2. the embedded default as a newcomer runs it (`runserver`, dev settings, SQLite, the database
+2. the same stack without the page cache (MEMORIA_PAGE_CACHE_SECONDS=0): the stack's code,
+   database and cluster under a second gunicorn on 127.0.0.1:8081 that this bench starts;
+3. the embedded default as a newcomer runs it (`runserver`, dev settings, SQLite, the database
    search, the demo): this bench starts it on 127.0.0.1:8011 over a copy of a demo database it
    prepares once in .cache/bench/ (migrate, load_demo, setup_editorial).
 
@@ -19,9 +21,11 @@ X-Forwarded-For address (203.0.113.0/24, 198.51.100.0/24), and both sites trust 
 (MEMORIA_TRUST_X_FORWARDED_FOR, as behind a proxy of one's own), so the rate limits count per
 reader, as in a deployment, not all users as one address.
 
-Printed per target: requests, errors by status (any non-2xx, and connection errors), p50, p95
-and p99 per kind, requests/s; then, with --steps, the same for each step of users, and the
-capacity: the requests/s at the largest step whose p95 (all kinds) stayed at or under 500 ms.
+Before each target's first measured phase, --warmup seconds of the same load are not counted
+(each web process loads the embedding model at its first search). Printed per target:
+requests, errors by status (any non-2xx, and connection errors), p50, p95 and p99 per kind,
+requests/s; then, with --steps, the same for each step of users, and the capacity: the
+requests/s at the largest step whose p95 (all kinds) stayed at or under 500 ms.
 Targets on the stack at 50 users: no error, search page p95 <= 300 ms, entry page p95 <= 150 ms.
 """
 
@@ -42,6 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_DIR = ROOT / ".cache" / "bench"
 EMBEDDED_PORT = 8011
+NO_CACHE_PORT = 8081
 DEMO_DB = CACHE_DIR / "embedded-demo.sqlite3"
 
 SEARCH_WORDS = {
@@ -64,6 +69,12 @@ def parse_args():
     parser.add_argument("--steps", default="100,200,400", help="users per capacity step ('' for none)")
     parser.add_argument("--step-seconds", type=int, default=30)
     parser.add_argument("--max-requests", type=int, default=60_000, help="stop a phase after this many")
+    parser.add_argument("--warmup", type=int, default=20, help="seconds of load before each target's first phase")
+    parser.add_argument(
+        "--no-cache-comparison",
+        action="store_true",
+        help="skip the stack's code without the page cache (a second gunicorn on :8081)",
+    )
     return parser.parse_args()
 
 
@@ -137,8 +148,8 @@ def make_user_class(entry_urls):
     return Reader
 
 
-def run_phase(base, user_class, users, seconds, max_requests):
-    """`users` readers for `seconds` (after they have all started); returns the samples per kind."""
+def run_phase(base, user_class, users, seconds, max_requests, warmup=0):
+    """`users` readers for `seconds` (after they have all started, and `warmup` more); returns the samples."""
     import gevent
     from locust.env import Environment
 
@@ -160,7 +171,7 @@ def run_phase(base, user_class, users, seconds, max_requests):
     environment.events.request.add_listener(on_request)
     runner = environment.create_local_runner()
     runner.start(users, spawn_rate=max(users / 5, 10))
-    gevent.sleep(min(users / max(users / 5, 10), 10) + 1)  # until all have started
+    gevent.sleep(min(users / max(users / 5, 10), 10) + 1 + warmup)  # until all have started and warmed up
     measuring[0] = True
     started = time.monotonic()
     while time.monotonic() - started < seconds and counted[0] < max_requests:
@@ -244,22 +255,47 @@ def start_embedded(work):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    base = f"http://127.0.0.1:{EMBEDDED_PORT}"
+    return server, wait_for(server, f"http://127.0.0.1:{EMBEDDED_PORT}", work / "runserver.log")
+
+
+def start_stack_without_page_cache(work):
+    """The stack's code and data under a second gunicorn on :8081, with the page cache off."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    for line in (ROOT / ".cache" / "stack" / "env").read_text().splitlines():
+        key, _, value = line.partition("=")
+        env[key] = value
+    env["MEMORIA_PAGE_CACHE_SECONDS"] = "0"
+    log = open(work / "gunicorn-nocache.log", "w")  # noqa: SIM115 (closed with the process)
+    server = subprocess.Popen(  # noqa: S603
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "memoria.wsgi", "--config", "deploy/gunicorn.conf.py"]
+        + ["--bind", f"127.0.0.1:{NO_CACHE_PORT}", "--workers", "4"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    return server, wait_for(server, f"http://127.0.0.1:{NO_CACHE_PORT}", work / "gunicorn-nocache.log")
+
+
+def wait_for(server, base, log):
     for _ in range(120):
         try:
             urllib.request.urlopen(f"{base}/healthz/", timeout=2)  # noqa: S310
-            return server, base
+            return base
         except OSError:
             time.sleep(0.5)
     os.killpg(server.pid, signal.SIGTERM)
-    raise SystemExit(f"runserver did not answer; see {work / 'runserver.log'}")
+    raise SystemExit(f"{base} did not answer; see {log}")
 
 
 def load(title, base, args):
     entry_urls = discover(base)
     print(f"\n=== {title}: {base} ({len(entry_urls)} entry pages to visit)", flush=True)
     user_class = make_user_class(entry_urls)
-    samples, elapsed = run_phase(base, user_class, args.users, args.seconds, args.max_requests)
+    # Unmeasured first: each web process loads the embedding model at its first search, and the
+    # caches fill, as on a site that has been up for a while.
+    samples, elapsed = run_phase(base, user_class, args.users, args.seconds, args.max_requests, warmup=args.warmup)
     result = report(f"{title}, {args.users} users, {args.seconds} s", samples, elapsed)
     steps = [int(step) for step in args.steps.split(",") if step]
     capacity = None
@@ -295,6 +331,14 @@ def main():
                 f"the stack does not answer at {args.stack}/healthz/ ({error}): run `make stack`"
             ) from None
         results["stack"] = load("the stack", args.stack, args)
+        if not args.no_cache_comparison:
+            with tempfile.TemporaryDirectory(prefix="memoria-load-") as work:
+                server, base = start_stack_without_page_cache(Path(work))
+                try:
+                    results["stack without the page cache"] = load("the stack without the page cache", base, args)
+                finally:
+                    os.killpg(server.pid, signal.SIGTERM)
+                    server.wait(30)
     if not args.no_embedded:
         with tempfile.TemporaryDirectory(prefix="memoria-load-") as work:
             server, base = start_embedded(Path(work))
