@@ -230,18 +230,25 @@ healthy_cluster() {
     curl -fsS --max-time 5 "$URL/_cluster/health?wait_for_nodes=3&wait_for_status=yellow&timeout=2s" >/dev/null 2>&1
 }
 
+# stop_node PID: SIGTERM, and SIGKILL after 30 s.
+stop_node() {
+    local pid=$1
+    kill "$pid"
+    for _ in $(seq 1 60); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.5
+    done
+    log "elasticsearch ($pid) ignored SIGTERM for 30 s; killing it"
+    kill -9 "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+}
+
 cmd_cluster_stop() {
-    local root i pid
+    local root i
     for root in "$CACHE" "$FALLBACK_RUNTIME"; do
         for i in 1 2 3; do
             if pid_alive "$root/cluster-$i"; then
-                pid=$(cat "$root/cluster-$i/es.pid")
-                kill "$pid"
-                for _ in $(seq 1 60); do
-                    kill -0 "$pid" 2>/dev/null || break
-                    sleep 0.5
-                done
-                kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+                stop_node "$(cat "$root/cluster-$i/es.pid")"
                 log "stopped elasticsearch memoria-node-$i"
             fi
             rm -rf "$root/cluster-$i"
@@ -288,22 +295,12 @@ cmd_start() {
 }
 
 cmd_stop() {
-    local root run pid
+    local root run
     for root in "$CACHE" "$FALLBACK_RUNTIME"; do
         run=$root/run-$PORT
         [[ -d $run ]] || continue
         if pid_alive "$run"; then
-            pid=$(cat "$run/es.pid")
-            kill "$pid"
-            for _ in $(seq 1 60); do
-                kill -0 "$pid" 2>/dev/null || break
-                sleep 0.5
-            done
-            if kill -0 "$pid" 2>/dev/null; then
-                log "elasticsearch ($pid) ignored SIGTERM for 30 s; killing it"
-                kill -9 "$pid"
-                while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
-            fi
+            stop_node "$(cat "$run/es.pid")"
             log "stopped elasticsearch on $URL"
         fi
         rm -rf "$run"

@@ -73,25 +73,11 @@ def test_degraded_when_the_outbox_lags(search_index, archive_de, client, setting
 
 
 def test_down_with_503_when_the_database_is_gone():
-    """A real connection that fails: the site's database is a PostgreSQL on a port where nothing listens."""
+    """A real connection that fails, not a mock (with_the_database_gone)."""
     code = (
         "from django.test import Client; r = Client().get('/healthz/'); print(r.status_code); print(r.content.decode())"
     )
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="memoria.settings.test",
-        DATABASE_URL="postgres://memoria:memoria@127.0.0.1:9/memoria",
-    )
-    result = subprocess.run(  # noqa: S603 (our own manage.py)
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    status, body = result.stdout.strip().splitlines()[-2:]
+    status, body = with_the_database_gone(code)
     assert status == "503"
     body = json.loads(body)
     assert body["status"] == "down"
@@ -105,6 +91,13 @@ def test_pages_answer_a_clean_503_while_the_database_is_gone(path):
         f"r = Client(raise_request_exception=False).get({path!r}); "
         "print(r.status_code, r.get('Retry-After')); print(r.content.decode().replace(chr(10), ' '))"
     )
+    status, page = with_the_database_gone(code)
+    assert status == "503 30"
+    assert "Vorübergehend nicht erreichbar" in page and "Временно недоступно" in page
+
+
+def with_the_database_gone(code):
+    """Run `code` in a Django process whose database is a PostgreSQL on a port where nothing listens."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env.update(
         DJANGO_SETTINGS_MODULE="memoria.settings.test",
@@ -119,6 +112,4 @@ def test_pages_answer_a_clean_503_while_the_database_is_gone(path):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    status, page = result.stdout.strip().splitlines()[-2:]
-    assert status == "503 30"
-    assert "Vorübergehend nicht erreichbar" in page and "Временно недоступно" in page
+    return result.stdout.strip().splitlines()[-2:]
