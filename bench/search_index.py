@@ -25,11 +25,11 @@ Measured, in one run:
 4. publish-to-searchable, --publishes times per path: the title of a published entry becomes a
    unique word, `page.save_revision().publish()`, then the alias is searched for the word every
    50 ms (the bench never refreshes: a small drain batch asks Elasticsearch to refresh, see
-   search.indexing.REFRESH_AT_ONCE; else the 1 s refresh interval applies). Paths: `commit`, the on-commit
-   drain search/signals.py starts (TASKS is django-tasks' ImmediateBackend in every settings
-   module, so this is the path a deployment takes), and `worker`, the on-commit drain switched
-   off in this process and `manage.py search_index work --interval 0.2` pushing instead (with
-   its embedding step switched off: see WORKER_WITHOUT_EMBEDDINGS).
+   search.indexing.REFRESH_AT_ONCE; else the 1 s refresh interval applies). Paths: `commit`, the
+   push right after the commit that search/signals.py makes with MEMORIA_SEARCH_PUSH_ON_COMMIT
+   (dev and tests, without a worker), and `worker`, that push switched off in this process as
+   production switches it off, and `manage.py search_index work --interval 0.2` pushing instead
+   (with its embedding step switched off: see WORKER_WITHOUT_EMBEDDINGS): the path a deployment takes.
 
    `commit-nodbsearch` is the on-commit path with Wagtail's database search backend not
    updated on save, to show what that backend's share of publish() is.
@@ -106,9 +106,9 @@ WORKER_WITHOUT_EMBEDDINGS = """
 import django
 django.setup()
 from django.core.management import call_command
-import search.management.commands.search_index as command
-command.embed_missing = lambda *args, **kwargs: []
-command.pages_missing_vectors = lambda *args, **kwargs: []
+import search.worker as worker
+worker.embed_missing = lambda *args, **kwargs: []
+worker.pages_missing_vectors = lambda *args, **kwargs: []
 call_command("search_index", "work", "--interval", "0.2")
 """
 
@@ -223,11 +223,11 @@ def instrument():
     search.indexing.entry_sources = entry_sources
 
 
-ES_URL = None  # set in main()
+ES_URL = None  # set in main(): the first node's, for the statistics of all nodes
 
 
 def es_cpu_seconds():
-    nodes = get_json(f"{ES_URL}/_nodes/_local/stats/process")["nodes"]
+    nodes = get_json(f"{ES_URL}/_nodes/stats/process")["nodes"]
     return sum(node["process"]["cpu"]["total_in_millis"] for node in nodes.values()) / 1000
 
 
@@ -449,7 +449,6 @@ def wagtail_rebuild(url, client):
 
 def publish_path(path, count, client, env, work):
     """Publish `count` entries with a unique title each; seconds to publish(), to indexed, to searchable."""
-    import search.signals
     from archive.listing import visible_entries
     from archive.models import EntryPage
     from search.indexing import drain
@@ -460,16 +459,17 @@ def publish_path(path, count, client, env, work):
     chosen = rng.sample(ids, count)
     token = "".join(rng.choices("bcdfghjklmnpqrstvwxz", k=6))
     worker = None
-    original_drain = search.signals._drain_after_commit
     log = work / f"worker-{path}.log"
     from django.conf import settings
+
+    push_on_commit = settings.MEMORIA_SEARCH_PUSH_ON_COMMIT
 
     default_backend = settings.WAGTAILSEARCH_BACKENDS["default"]
     auto_update = default_backend.get("AUTO_UPDATE")
     if path == "commit-nodbsearch":
         default_backend["AUTO_UPDATE"] = False
     if path == "worker":
-        search.signals._drain_after_commit = lambda: None  # the worker pushes, not this process
+        settings.MEMORIA_SEARCH_PUSH_ON_COMMIT = False  # the worker pushes, not this process
         worker = subprocess.Popen(  # noqa: S603 -- this interpreter, this file's own code
             [sys.executable, "-c", WORKER_WITHOUT_EMBEDDINGS],
             cwd=ROOT,
@@ -478,7 +478,7 @@ def publish_path(path, count, client, env, work):
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
-        while "Pushing the outbox" not in log.read_text() and time.monotonic() < deadline:
+        while "Working: the outbox" not in log.read_text() and time.monotonic() < deadline:
             if worker.poll() is not None:
                 sys.exit(f"the worker stopped:\n{log.read_text()[-3000:]}")
             time.sleep(0.1)
@@ -512,7 +512,7 @@ def publish_path(path, count, client, env, work):
                 sys.exit(f"{path}: entry {page_id} not searchable as {word!r} after {POLL_TIMEOUT:.0f} s")
             results.append((published, indexed, searchable))
     finally:
-        search.signals._drain_after_commit = original_drain
+        settings.MEMORIA_SEARCH_PUSH_ON_COMMIT = push_on_commit
         if auto_update is None:
             default_backend.pop("AUTO_UPDATE", None)
         else:
@@ -686,10 +686,13 @@ def main():
         sys.exit(f"--paths: any of {', '.join(PATHS)}")
     run_started = time.perf_counter()
     global ES_URL
-    url = ES_URL = elasticsearch_url()
-    nodes = get_json(f"{url}/_nodes/stats/jvm")["nodes"]
+    # ELASTICSEARCH_URL may name a cluster's nodes, separated by commas (search.client.node_urls).
+    url = elasticsearch_url()
+    ES_URL = url.split(",")[0]
+    nodes = get_json(f"{ES_URL}/_nodes/stats/jvm")["nodes"]
+    node_count = len(nodes)
     heap_mb = sum(node["jvm"]["mem"]["heap_max_in_bytes"] for node in nodes.values()) / 2**20
-    es_version = get_json(f"{url}/_nodes/_local")["nodes"].popitem()[1]["version"]
+    es_version = get_json(f"{ES_URL}/_nodes/_local")["nodes"].popitem()[1]["version"]
 
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "memoria.settings.dev"
@@ -937,7 +940,7 @@ def main():
     print("\nsummary")
     print(
         f"machine: {os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}),"
-        f" Elasticsearch {es_version} single node, heap {heap_mb:.0f} MB; database SQLite"
+        f" Elasticsearch {es_version}, {node_count} node(s), heap {heap_mb:.0f} MB in all; database SQLite"
     )
     for row in rows:
         print("  " + "  ".join(cell.ljust(width[i]) for i, cell in enumerate(row)).rstrip())

@@ -1,13 +1,14 @@
 """Whole pages for anonymous readers, from the cache, until anything that may be shown changes.
 
-An anonymous GET (no session cookie) of a public page is answered from the cache when the same URL in the same language was rendered before under the current *generation*;
-every change to content (any save or delete of a page, revision, view restriction, image,
-document, tag, snippet or site setting, and every import) starts a new generation, so nothing
-unpublished, restricted or withdrawn is ever served from the cache once the change has
-committed. Only what any anonymous reader would get is stored: a 200 that sets no cookie, does
-not vary on the cookie and is not marked private or never-cache (the search page and the API
-are never-cache: their answers follow the index, which follows the database by the outbox).
-Browsers are not told to cache anything: the copy lives on the server only.
+An anonymous GET (no session cookie) of a public page is answered from the cache when the same
+URL in the same language was rendered before under the current *generation*; every change to
+content (any save or delete of a page, revision, view restriction, image, document, tag, snippet
+or site setting, and every import) starts a new generation, so nothing unpublished, restricted
+or withdrawn is ever served from the cache once the change has committed. Only what any
+anonymous reader would get is stored: a 200 that sets no cookie, does not vary on the cookie and
+is not marked private or never-cache (the search page and the API are never-cache: their answers
+follow the index, which follows the database by the outbox). Browsers are not told to cache
+anything: the copy lives on the server only.
 
 The generation is a timestamp, never a counter: if the cache drops its key (a culled database
 cache), the next one is new, and no page of an older generation can come back.
