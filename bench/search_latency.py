@@ -1,10 +1,15 @@
 """Search latency on 100,000 entries: ours (hybrid, facets, highlighting, kNN) against Wagtail's backend.
 
     .venv/bin/python bench/search_latency.py [--clients 10] [--rounds 3] [--skip-wagtail]
+                                             [--entries 100000] [--json FILE]
 
 The archive: the 100,000 entries that bench/search_index.py prepares (Berlin + generated
 bilingual entries; its cached SQLite database, built by `bench/search_index.py --prepare-only`
-when missing). Their vectors: computing all 100,000 would take hours on this machine, so a
+when missing); --entries another of its sizes (10000 gives the 10,229 Berlin stones alone).
+Elasticsearch: $ELASTICSEARCH_URL (one node, or a cluster's nodes separated by commas), else
+the local node. --json writes the figures for bench/cluster_cost.py.
+
+Their vectors: computing all 100,000 would take hours on this machine, so a
 pool of 1,200 real vectors (1,000 Berlin, 200 generated entries; search.embeddings.compute_missing)
 is computed, its throughput printed, and reused with noise for the other entries (fill_vectors);
 the database with them is cached in .cache/bench/ (git-ignored).
@@ -48,6 +53,7 @@ reasons, these the figures, as measured when each choice was made):
 """
 
 import argparse
+import json
 import multiprocessing
 import os
 import shutil
@@ -59,7 +65,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_DIR = ROOT / ".cache" / "bench"
-SOURCE_DB = CACHE_DIR / "search-index-100000-seed1941-v1.sqlite3"
 ALIAS = "bench-latency"
 WAGTAIL_BACKEND = "bench-latency-wagtail"
 WAGTAIL_PREFIX = "bench-latency-wagtail-"
@@ -128,6 +133,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds over the 50 queries, per client")
     parser.add_argument("--skip-wagtail", action="store_true")
     parser.add_argument("--keep-indices", action="store_true", help="leave both indices for the next run")
+    parser.add_argument("--entries", type=int, default=100_000, help="a size bench/search_index.py prepares")
+    parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
     assert len(QUERIES) == 50
 
@@ -143,7 +150,7 @@ def main():
     os.environ.setdefault("MEMORIA_LOG_LEVEL", "WARNING")
     work = tempfile.TemporaryDirectory(prefix="memoria-latency-")
     database = Path(work.name) / "bench.sqlite3"
-    prepare_database(database)
+    prepare_database(database, args.entries)
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
 
     import django
@@ -158,10 +165,18 @@ def main():
     client = get_client(timeout=120)
     print(f"Elasticsearch: {os.environ['ELASTICSEARCH_URL']}; model: {get_embedding_model().name}", flush=True)
     public = indexing.visible_entries().count()
+    nodes = client.nodes.info(metric="process")["nodes"]
+    rebuild = None
     if not index_is_complete(client, ALIAS, public):
         started = time.perf_counter()
         report = indexing.rebuild(client=client, progress=progress_printer(public, "our index"))
-        print(f"our index: {report.documents:,} documents in {time.perf_counter() - started:.0f} s", flush=True)
+        seconds = time.perf_counter() - started
+        rebuild = report.documents / seconds
+        print(
+            f"our index: {report.documents:,} documents in {seconds:.0f} s = {rebuild:,.0f} docs/s"
+            f" ({len(nodes)} node(s), {settings.MEMORIA_SEARCH_REPLICAS} replica(s))",
+            flush=True,
+        )
     settings.WAGTAILSEARCH_BACKENDS[WAGTAIL_BACKEND] = wagtail_backend_settings(
         os.environ["ELASTICSEARCH_URL"], WAGTAIL_PREFIX
     )
@@ -188,20 +203,33 @@ def main():
                 for index in client.indices.get(index=pattern, allow_no_indices=True):
                     client.indices.delete(index=index, ignore_unavailable=True)
     print_summary(rows, args.clients)
+    if args.json:
+        figures = {
+            "entries": public,
+            "nodes": len(nodes),
+            "replicas": settings.MEMORIA_SEARCH_REPLICAS,
+            "rebuild_docs_per_s": rebuild,
+            "runs": [{"name": name, "clients": count, **result} for name, count, result in rows],
+        }
+        Path(args.json).write_text(json.dumps(figures, indent=1))
 
 
-def prepare_database(database):
-    """The 100k database with the vectors of the configured model, computed once and cached."""
+def prepare_database(database, entries):
+    """The database of `entries` with the vectors of the configured model, computed once and cached."""
+    from bench.search_index import cache_name
+
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     model_tag = os.environ.get("MEMORIA_EMBEDDING_MODEL", "default").rsplit(".", 1)[-1].lower()
-    cached = CACHE_DIR / f"search-latency-100000-vectors-{model_tag}.sqlite3"
+    cached = CACHE_DIR / f"search-latency-{entries}-vectors-{model_tag}.sqlite3"
     if cached.exists():
         shutil.copy(cached, database)
         return
-    if not SOURCE_DB.exists():
-        print("preparing the 100,000 entries (bench/search_index.py --prepare-only) ...", flush=True)
-        subprocess.run([sys.executable, str(ROOT / "bench" / "search_index.py"), "--prepare-only"], check=True)  # noqa: S603
-    shutil.copy(SOURCE_DB, database)
+    source = CACHE_DIR / cache_name(entries)
+    if not source.exists():
+        print(f"preparing the {entries:,} entries (bench/search_index.py --prepare-only) ...", flush=True)
+        command = [sys.executable, str(ROOT / "bench" / "search_index.py"), "--prepare-only", "--entries", str(entries)]
+        subprocess.run(command, check=True)  # noqa: S603 -- this interpreter, this repository's script
+    shutil.copy(source, database)
     subprocess.run(
         [sys.executable, "-c", "import bench.search_latency as b; b.fill_vectors()"],
         check=True,
@@ -218,7 +246,7 @@ NOISE = 0.33  # the norm of the noise added to a pool vector: cosine about 0.95 
 
 
 def fill_vectors():
-    """Vectors for the 100,000 entries: real ones for a pool, the pool's again (with noise) for the rest.
+    """Vectors for all entries: real ones for a pool, the pool's again (with noise) for the rest.
 
     Computing all would take hours here (bench/embeddings.py: about 1.5 generated entries/s on
     these 2 cores, under load): the latency of kNN depends on the number and the spread of the

@@ -103,9 +103,8 @@ russian_stemmer = token_filter("russian_stemmer", "stemmer", language="russian")
 # quotes a Russian inscription, a Russian one names a German "Stolperstein"): each filter
 # changes only words of its own script, the German ones Latin words (stop words, umlauts,
 # compounds, stems) and the Russian ones Cyrillic words (ё, stop words, stems). One pass with
-# both instead of the two languages' chains each over the whole text: on 10,000 entries of the
-# bench, 17 % less of Elasticsearch's CPU in indexing, and one field to query and highlight
-# instead of two.
+# both instead of the two languages' chains each over the whole text: less of Elasticsearch's
+# CPU in indexing (bench/search_index.py), and one field to query and highlight instead of two.
 BILINGUAL_FILTERS = [
     "lowercase",
     german_stop,

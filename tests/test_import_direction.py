@@ -4,6 +4,7 @@ Read from the source with ast, so an import inside a function counts as much as 
 """
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,15 +20,38 @@ ALLOWED = {
 }
 
 
+def module_of(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
 def imported_modules(path: Path) -> list[tuple[int, str]]:
+    """Every module the file imports, by its absolute name (`from ..listing import x` included)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = module_of(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.append((node.lineno, node.module))
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, node.module] if node.module else base)
+            found.append((node.lineno, module))
+            # `from . import listing` imports a module, not a name of the package.
+            found += [
+                (node.lineno, f"{module}.{alias.name}") for alias in node.names if source_of(f"{module}.{alias.name}")
+            ]
     return found
+
+
+def source_of(module: str) -> Path | None:
+    path = ROOT / Path(*module.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def app_of(module: str) -> str | None:
@@ -47,19 +71,42 @@ def test_an_app_imports_only_the_apps_below_it(app):
 
 
 def test_the_archive_models_import_nothing_that_imports_them():
-    """The models are the ground of the ground: none of their imports may lead back to them."""
+    """The models are the ground of the ground: nothing they import, however far, leads back to them."""
     package = ROOT / "archive" / "models"
-    outside = {
-        module
-        for path in package.glob("*.py")
-        for _line, module in imported_modules(path)
-        if module.startswith("archive.") and not module.startswith("archive.models")
-    }
+
+    def inside(module):
+        return module == "archive.models" or module.startswith("archive.models.")
+
+    # Every archive module the models reach, followed import by import, with the chain that got there.
+    chains = {}
+    pending = [
+        (module, [f"{path.relative_to(ROOT)}:{line}"])
+        for path in sorted(package.glob("*.py"))
+        for line, module in imported_modules(path)
+        if module.startswith("archive.") and not inside(module)
+    ]
     leads_back = []
-    for module in sorted(outside):
-        path = ROOT / Path(*module.split(".")).with_suffix(".py")
+    while pending:
+        module, chain = pending.pop()
+        path = source_of(module)
+        if module in chains or path is None:
+            continue
+        chains[module] = chain
         for line, imported in imported_modules(path):
-            if imported == "archive.models" or imported.startswith("archive.models."):
-                leads_back.append(f"{module}:{line} imports {imported}")
-    assert outside, "the models import some archive modules (blocks, text, ...): the check has something to read"
+            step = [*chain, f"{module}:{line}"]
+            if inside(imported):
+                leads_back.append(" -> ".join([*step, imported]))
+            elif imported.startswith("archive."):
+                pending.append((imported, step))
+    assert chains, "the models import some archive modules (blocks, text, ...): the check has something to read"
     assert leads_back == []
+
+
+def test_a_relative_import_back_into_the_models_is_seen(tmp_path, monkeypatch):
+    """The check reads `from ..models import x` as archive.models, not as nothing."""
+    relative = tmp_path / "archive" / "sample.py"
+    relative.parent.mkdir()
+    relative.write_text("from .models import EntryPage\nfrom . import listing\n")
+    (tmp_path / "archive" / "listing.py").write_text("")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert [name for _line, name in imported_modules(relative)] == ["archive.models", "archive", "archive.listing"]

@@ -20,7 +20,7 @@ from archive.factories import (
     TestimonyPageFactory,
 )
 from archive.models import DatePrecision, EntryPage, TestimonyPage, Theme
-from search.documents import create_index, entry_sources, index_template
+from search.documents import create_index, entry_sources
 
 pytestmark = pytest.mark.django_db
 
@@ -346,21 +346,6 @@ def test_create_index_reads_the_alias_and_replicas_from_settings_at_call_time(
         assert settings_of_index["number_of_replicas"] == "1"
     finally:
         es_client.indices.delete(index=name)
-
-
-def test_index_template_gives_a_bare_index_the_settings_and_mappings(es_client, es_index_prefix):
-    alias = es_index_prefix + "templated"
-    index_template(alias, replicas=0).save(using=es_client)
-    name = alias + "-restored"
-    try:
-        es_client.indices.create(index=name)
-        analyzed = es_client.indices.analyze(index=name, field="title", text="Gedenkstätten")
-        assert [token["token"] for token in analyzed["tokens"]] == ["gedenkstatt", "gedenk", "denk", "statt"]
-        mapping = es_client.indices.get_mapping(index=name)[name]["mappings"]
-        assert mapping["properties"]["location"]["type"] == "geo_point"
-    finally:
-        es_client.indices.delete(index=name, ignore_unavailable=True)
-        es_client.indices.delete_index_template(name=alias)
 
 
 def test_indexed_documents_are_found_in_their_language(es_client, entry_index, archive_de, archive_ru, vocabulary):
