@@ -1,15 +1,19 @@
-"""The demo's information pages: an imprint and a privacy notice in both languages.
+"""The information pages every site has: an imprint and a privacy notice in both languages.
 
-They are ordinary pages, edited in the admin; the privacy notice says what the site stores and for
-how long, with the retention time the settings give when the demo is loaded.
+They are ordinary pages, edited in the admin and linked in the footer; the privacy notice says
+what the site stores and for how long, with the retention times the settings give when the pages
+are made. The demo publishes them; a deployment (`manage.py deploy`) gets them as drafts, for
+its editors to complete (the imprint names the operator) and publish.
 """
 
 from django.conf import settings
+from django.db import transaction
 
 
 def information_pages(language):
     """[(slug, title, body HTML)] for the language."""
     days = settings.MEMORIA_CONTRIBUTION_RETENTION_DAYS
+    login_days = settings.MEMORIA_LOGIN_RECORDS_RETENTION_DAYS
     if language == "ru":
         return [
             (
@@ -30,7 +34,8 @@ def information_pages(language):
                 "фото и ключевой хеш адреса (не сам адрес). Их видит только редакция; после "
                 f"обработки они удаляются вместе с фото через {days} дней.</li>"
                 "<li><b>Редакция и партнёры</b>: учётная запись, журнал изменений страниц и "
-                "неудачные попытки входа (имя пользователя и адрес) для защиты от подбора пароля.</li>"
+                "неудачные попытки входа (имя пользователя и адрес) для защиты от подбора пароля; "
+                f"они удаляются через {login_days} дней, об успешных входах записей нет.</li>"
                 "</ul><h2>Ваши права</h2><p>Вы можете узнать, какие данные о вас хранятся, и "
                 "попросить их исправить или удалить: напишите редакции.</p>",
             ),
@@ -55,7 +60,32 @@ def information_pages(language):
             f"{days} Tage nach der Bearbeitung werden sie mit dem Foto gelöscht.</li>"
             "<li><b>Redaktion und Partner</b>: ihr Konto, die Versionsgeschichte der Seiten und "
             "fehlgeschlagene Anmeldeversuche (Benutzername und Adresse) zum Schutz vor dem Erraten "
-            "von Passwörtern.</li></ul><h2>Ihre Rechte</h2><p>Sie können erfahren, was über Sie "
+            f"von Passwörtern; sie werden nach {login_days} Tagen gelöscht, erfolgreiche Anmeldungen "
+            "werden nicht aufgezeichnet.</li></ul><h2>Ihre Rechte</h2><p>Sie können erfahren, was über Sie "
             "gespeichert ist, und die Berichtigung oder Löschung verlangen: schreiben Sie der Redaktion.</p>",
         ),
     ]
+
+
+@transaction.atomic
+def ensure_information_pages(publish: bool) -> list:
+    """The imprint and the privacy notice under each home page, each Russian one a translation of the
+    German; pages that exist (by slug) are kept as they are. Returns the pages made."""
+    from home.models import HomePage, InformationPage
+
+    made, german = [], []
+    for language in ("de", "ru"):
+        home = HomePage.objects.filter(locale__language_code=language).first()
+        if home is None:
+            continue
+        for position, (slug, title, body) in enumerate(information_pages(language)):
+            page = InformationPage.objects.child_of(home).filter(slug=slug).first()
+            if page is None:
+                page = InformationPage(slug=slug, title=title, body=body, locale=home.locale, live=publish)
+                if language == "ru" and position < len(german):
+                    page.translation_key = german[position].translation_key
+                home.add_child(instance=page)
+                made.append(page)
+            if language == "de":
+                german.append(page)
+    return made

@@ -1,7 +1,9 @@
 """/healthz/: what a load balancer or a monitor asks. The database, Elasticsearch, the outbox lag.
 
 200 "ok": all is well. 200 "degraded": the site answers, but from the database (Elasticsearch
-unreachable, its cluster red, or the index missing: the worker rebuilds it), or the outbox lags.
+unreachable, its cluster red, or the index missing: the worker rebuilds it), or the outbox lags,
+or Elasticsearch refused requests of ours in this hour or the last (search.refusals: the
+readers got the database's answer; the log has the error).
 503 "down": the database is gone, no page can be served. Never cached; no personal data.
 """
 
@@ -15,6 +17,7 @@ from elasticsearch import ApiError, TransportError
 
 from search.client import get_client, index_alias, search_enabled
 from search.models import IndexOutbox
+from search.refusals import recent_refusals
 
 # Seconds Elasticsearch may take to answer the health request: a monitor asks often.
 ELASTICSEARCH_TIMEOUT = 2.0
@@ -39,11 +42,13 @@ def elasticsearch_check():
         has_index = bool(client.indices.exists_alias(name=index_alias()))
     except (TransportError, ApiError) as error:
         return {"status": "unavailable", "error": str(error)[:300]}
+    refused = recent_refusals()
     return {
-        "status": "ok" if cluster["status"] != "red" and has_index else "degraded",
+        "status": "ok" if cluster["status"] != "red" and has_index and not refused else "degraded",
         "cluster": cluster["status"],
         "nodes": cluster["number_of_nodes"],
         "index": "present" if has_index else "missing",
+        "refused_requests": refused,
     }
 
 

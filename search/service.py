@@ -12,6 +12,7 @@ from elasticsearch import ApiError, TransportError
 from search.engines import get_search_engine
 from search.engines.database import DatabaseSearch
 from search.query import clean_query_text
+from search.refusals import is_refusal, record_refusal
 from search.results import SearchResults
 from search.suggestions import suggest_entries
 
@@ -32,9 +33,10 @@ def search_entries(text, form, language=None, page_number=1, page_size=20, reade
     except (TransportError, ApiError) as error:
         if isinstance(engine, DatabaseSearch):
             raise
-        if isinstance(error, ApiError) and 400 <= error.status_code < 500:
+        if is_refusal(error):
             # Elasticsearch refused a request we built: a defect of ours, not an outage. The reader
-            # still gets an answer, and the log an error to act on.
+            # still gets an answer, the log an error to act on, and /healthz/ the count.
+            record_refusal()
             logger.error("Elasticsearch refused the search request, answering from the database: %s", error)
         else:
             logger.warning("Elasticsearch unavailable, answering from the database: %s", error)

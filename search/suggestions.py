@@ -11,6 +11,7 @@ from archive.listing import visible_entries
 from archive.models import EntryPage
 from search.client import get_client, index_alias, search_enabled
 from search.query import clean_query_text
+from search.refusals import is_refusal, record_refusal
 
 logger = logging.getLogger("memoria.search")
 
@@ -42,7 +43,11 @@ def suggest_entries(prefix, language=None, reader_language=None, limit=MAX_SUGGE
         try:
             return _suggest_from_index(prefix, language, reader_language, limit)
         except (TransportError, ApiError) as error:
-            logger.warning("Elasticsearch unavailable, suggesting from the database: %s", error)
+            if is_refusal(error):
+                record_refusal()
+                logger.error("Elasticsearch refused the suggestion request, suggesting from the database: %s", error)
+            else:
+                logger.warning("Elasticsearch unavailable, suggesting from the database: %s", error)
     return _suggest_from_database(prefix, language, limit)
 
 

@@ -2,24 +2,28 @@
 
 Each round it pushes the outbox to Elasticsearch, computes the vectors of the entries just
 pushed (and, a batch at a time, of those that had none when it started), runs the tasks queued
-in the database (django-tasks-db: the editors' mail), and once an hour prunes the processed
-outbox rows. Without Elasticsearch it runs the tasks alone. Several workers may run at once:
-outbox rows and tasks are claimed, never shared.
+in the database (django-tasks-db: the editors' mail), and at its first round and once an hour
+after runs the housekeeping (MEMORIA_WORKER_HOUSEKEEPING: processed outbox rows, handled
+contributions and old log-in records past their retention time). Without Elasticsearch it runs
+the tasks and the housekeeping alone. Several workers may run at once: outbox rows and tasks are
+claimed, never shared.
 `manage.py search_index work` runs it.
 """
 
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import DatabaseError, connections, transaction
+from django.utils.module_loading import import_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db import DatabaseBackend
 
 from search.client import search_enabled
 from search.embeddings import pages_missing_vectors
-from search.indexing import IndexUnavailable, drain, embed_missing, prune_outbox
+from search.indexing import IndexUnavailable, drain, embed_missing
 
 logger = logging.getLogger("memoria.worker")
 
@@ -31,14 +35,14 @@ EMBED_BATCH = 32
 # round that stops for this budget starts the next at once. (A fixed 20 tasks a round fell behind
 # an editor publishing every half second: each publish queues Wagtail's two index tasks.)
 TASK_SECONDS_PER_ROUND = 2.0
-PRUNE_EVERY_SECONDS = 3600
+HOUSEKEEPING_EVERY_SECONDS = 3600
 
 
 @dataclass
 class WorkerState:
     backlog: list[int] | None = None  # entries still without a vector, read once at the start
     database_failures: int = 0  # in a row, for the back-off
-    last_prune: float = field(default_factory=lambda: 0.0)
+    last_housekeeping: float | None = None  # time.monotonic() of the last; None: not yet
     stopping: bool = False  # asked to stop (SIGTERM): after the round in hand
 
 
@@ -86,11 +90,10 @@ def work_once(state: WorkerState, ensure_index, interval: float) -> float:
         totals, embedded = push_and_embed(state, ensure_index)
         # The tasks run whether or not Elasticsearch answers: the editors' mail does not wait for it.
         tasks, more_tasks = run_queued_tasks()
-        if time.monotonic() - state.last_prune >= PRUNE_EVERY_SECONDS:
-            pruned = prune_outbox()
-            state.last_prune = time.monotonic()
-        else:
-            pruned = 0
+        pruned = 0
+        if state.last_housekeeping is None or time.monotonic() - state.last_housekeeping >= HOUSEKEEPING_EVERY_SECONDS:
+            pruned = housekeeping()
+            state.last_housekeeping = time.monotonic()
         if totals["batches"] or embedded or tasks or pruned:
             logger.info(
                 "pushed %d change(s) of %d page(s) in %d batch(es), %d failed; embedded %d; ran %d task(s); "
@@ -119,6 +122,17 @@ def work_once(state: WorkerState, ensure_index, interval: float) -> float:
         return wait
     state.database_failures = 0
     return 0 if more_tasks else interval
+
+
+def housekeeping() -> int:
+    """Each of MEMORIA_WORKER_HOUSEKEEPING once; how many rows went in all."""
+    pruned = 0
+    for path in settings.MEMORIA_WORKER_HOUSEKEEPING:
+        count = import_string(path)()
+        if count:
+            logger.info("housekeeping: %s deleted %d", path.rsplit(".", 1)[-1], count)
+        pruned += count
+    return pruned
 
 
 def push_and_embed(state: WorkerState, ensure_index) -> tuple[dict, list[int]]:

@@ -102,12 +102,14 @@ def test_the_deploy_command_prepares_a_fresh_database_for_production(fresh_datab
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
     steps = [line for line in deployed.stdout.splitlines() if line.startswith("[")]
     assert steps == [
-        "[1/5] Checking the deployment settings",
-        "[2/5] Creating the cache table",
-        "[3/5] Migrating the database",
-        "[4/5] Compiling the translations",
-        "[5/5] Collecting the static files",
+        "[1/6] Checking the deployment settings",
+        "[2/6] Creating the cache table",
+        "[3/6] Migrating the database",
+        "[4/6] Compiling the translations",
+        "[5/6] Collecting the static files",
+        "[6/6] The imprint and the privacy notice",
     ]
+    assert "4 made as drafts" in deployed.stdout
     assert (tmp_path / "static" / "staticfiles.json").exists()  # the manifest whitenoise serves by
 
     # The first requests that touch the cache: the map's data (cached until an entry changes) and
@@ -127,3 +129,19 @@ def test_the_deploy_command_prepares_a_fresh_database_for_production(fresh_datab
 
     again = manage("deploy", environment=environment)  # every release runs it again
     assert again.returncode == 0, again.stdout + again.stderr
+    assert "made as drafts" not in again.stdout  # the pages made before are kept, none twice
+    code = (
+        "from home.models import InformationPage; "
+        "print(sorted((p.locale.language_code, p.slug, p.live, p.translation_key == p.get_translations().first()"
+        ".translation_key) for p in InformationPage.objects.all()))"
+    )
+    pages = manage("shell", "-c", code, environment=environment)
+    assert pages.returncode == 0, pages.stdout + pages.stderr
+    assert pages.stdout.strip().splitlines()[-1] == str(
+        [
+            ("de", "datenschutz", False, True),
+            ("de", "impressum", False, True),
+            ("ru", "vykhodnye-dannye", False, True),
+            ("ru", "zashchita-dannykh", False, True),
+        ]
+    )

@@ -295,6 +295,17 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "memoria.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
+# No record of successful log-ins (memoria/login_records.py); failed ones are deleted after this.
+AXES_DISABLE_ACCESS_LOG = True
+MEMORIA_LOGIN_RECORDS_RETENTION_DAYS = int(os.environ.get("MEMORIA_LOGIN_RECORDS_RETENTION_DAYS", "7"))
+
+# What the worker deletes once an hour (search/worker.py): each a callable that returns how many
+# rows went. Listed here, in the project's settings, because they belong to different apps.
+MEMORIA_WORKER_HOUSEKEEPING = [
+    "search.indexing.prune_outbox",
+    "contributions.retention.prune_handled_contributions",
+    "memoria.login_records.prune_login_attempts",
+]
 
 # No avatars from an outside service: the admin shows initials instead.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

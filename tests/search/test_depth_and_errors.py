@@ -1,4 +1,4 @@
-"""Deep pages stay on Elasticsearch, and a request Elasticsearch refuses is an error in the log."""
+"""Deep pages stay on Elasticsearch; a request Elasticsearch refuses is an error in the log and a count in /healthz/."""
 
 import logging
 
@@ -8,7 +8,7 @@ from django.utils import translation
 from archive.factories import MemorialSitePageFactory
 from search import indexing
 from search.engines.elasticsearch import ElasticsearchSearch
-from search.service import search_entries
+from search.service import search_entries, suggest_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,43 @@ def test_a_request_elasticsearch_refuses_is_logged_as_an_error(stones, monkeypat
     assert results.backend == "database"
     assert [record.levelno for record in caplog.records if record.name == "memoria.search"] == [logging.ERROR]
     assert "refused" in caplog.text
+
+
+def test_a_refused_request_is_counted_in_the_health_check(stones, monkeypatch, client):
+    """The reader never sees a refusal (the database answers): the monitor does, until the hour after next."""
+    assert client.get("/healthz/").json()["checks"]["elasticsearch"]["refused_requests"] == 0
+    built = ElasticsearchSearch.request_body
+
+    def wrong(self, *args, **kwargs):
+        return {**built(self, *args, **kwargs), "size": -5}
+
+    monkeypatch.setattr(ElasticsearchSearch, "request_body", wrong)
+    for _ in range(2):
+        assert search_entries("Stein", None).backend == "database"
+    body = client.get("/healthz/").json()
+    assert (body["status"], body["checks"]["elasticsearch"]["refused_requests"]) == ("degraded", 2)
+
+
+def test_a_refused_suggestion_is_an_error_and_counted(stones, monkeypatch, caplog):
+    from elasticsearch import Elasticsearch
+
+    from search.refusals import recent_refusals
+
+    original = Elasticsearch.search
+
+    def wrong(self, *args, **kwargs):
+        return original(self, *args, **{**kwargs, "size": -5})
+
+    monkeypatch.setattr(Elasticsearch, "search", wrong)
+    with caplog.at_level(logging.WARNING, logger="memoria.search"):
+        suggestions = suggest_entries("Stein")
+    assert sorted(suggestion.text for suggestion in suggestions) == [
+        "Stein Nummer 0",
+        "Stein Nummer 1",
+        "Stein Nummer 2",
+    ]
+    assert [record.levelno for record in caplog.records if record.name == "memoria.search"] == [logging.ERROR]
+    assert recent_refusals() == 1
 
 
 def test_an_outage_is_a_warning(search_index, archive_de, settings, caplog):

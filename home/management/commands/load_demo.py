@@ -7,8 +7,8 @@ from archive.importing import TreePlacer, import_rows, numbered
 from archive.management.progress import import_progress
 from archive.models import CollectionItem, CollectionPage, EntryPage
 from archive.vocabulary import ensure_vocabulary
-from home.information import information_pages
-from home.models import FeaturedCollection, HomePage, InformationPage
+from home.information import ensure_information_pages
+from home.models import FeaturedCollection, HomePage
 
 HOME_INTRODUCTIONS = {
     "de": "<p>Memoria sammelt Erinnerungen an den Zweiten Weltkrieg aus deutschen und russischen "
@@ -83,18 +83,5 @@ class Command(BaseCommand):
                 FeaturedCollection.objects.create(home=home, collection=collection, sort_order=position)
             home.save()
 
-    @transaction.atomic
     def build_information_pages(self):
-        """The imprint and the privacy notice, each Russian one a translation of the German; kept if they exist."""
-        german = []
-        for language in ("de", "ru"):
-            home = HomePage.objects.get(locale__language_code=language)
-            for position, (slug, title, body) in enumerate(information_pages(language)):
-                page = InformationPage.objects.child_of(home).filter(slug=slug).first()
-                if page is None:
-                    page = InformationPage(slug=slug, title=title, body=body, locale=home.locale)
-                    if language == "ru":
-                        page.translation_key = german[position].translation_key
-                    home.add_child(instance=page)
-                if language == "de":
-                    german.append(page)
+        ensure_information_pages(publish=True)
