@@ -93,7 +93,7 @@ cmd_start() {
         log "loading the demo (first start only)"
         manage load_demo
         manage setup_editorial
-        # The pages' absolute URLs (the API's links, the canonical links) name the site where it is served here.
+        # The pages' absolute URLs (the API's links among them) name the site where it is served here.
         manage shell -c "from wagtail.models import Site; Site.objects.filter(is_default_site=True).update(hostname='127.0.0.1', port=$WEB_PORT)"
         touch "$STACK/demo-loaded"
     fi
