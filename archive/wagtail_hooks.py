@@ -15,6 +15,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from archive.admin_views import AddToCollectionView, collections_for
 from archive.models import ArchiveIndexPage, EntryPage, GlossaryTerm, PartnerCity, TestimonyPage, Theme
+from archive.rich_text_links import PublicPageLinkHandler
 
 page_permission_policy = PagePermissionPolicy()
 
@@ -179,3 +180,9 @@ def archive_admin_urls():
             name="archive_add_to_collection",
         )
     ]
+
+
+# After Wagtail's own registration of the "page" link type (order), which this one replaces.
+@hooks.register("register_rich_text_features", order=100)
+def link_only_public_pages(features):
+    features.register_link_type(PublicPageLinkHandler)

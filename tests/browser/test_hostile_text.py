@@ -48,11 +48,12 @@ def hostile_entry(archive_de, vocabulary):
 
 
 def watch(page):
-    """What the page did that it must not: script run, dialogs, requests for the payload's image."""
-    seen = {"dialogs": [], "errors": [], "image_requests": []}
+    """What the page did that it must not: script run, dialogs, console errors, requests for the payload's image."""
+    seen = {"dialogs": [], "errors": [], "console_errors": [], "image_requests": []}
     page.add_init_script("window.__ran = [];")
     page.on("dialog", lambda dialog: (seen["dialogs"].append(dialog.message), dialog.dismiss()))
     page.on("pageerror", lambda error: seen["errors"].append(str(error)))
+    page.on("console", lambda message: message.type == "error" and seen["console_errors"].append(message.text))
     page.on(
         "request", lambda request: request.url.rstrip("/").endswith("/x") and seen["image_requests"].append(request.url)
     )
@@ -64,6 +65,7 @@ def nothing_ran(page, seen):
         "ran": [],
         "dialogs": [],
         "errors": [],
+        "console_errors": [],
         "image_requests": [],
     }
 

@@ -3,7 +3,8 @@
 Each staged entry carries a word of its own (in its title, summary and body, or only where the
 state puts it); no surface may show the word or link the page. A public control entry must show
 on every surface, so that a surface which shows nothing cannot pass. A new public surface joins
-by being added to SURFACES; a new non-public state by being added to STATES.
+by being added to SURFACES; a new non-public state by being added to STATES. The site has no
+sitemap, feed or OAI-PMH endpoint yet: each joins SURFACES when it is built.
 
 On Elasticsearch the entries are first public and indexed, then put into their state, and the
 outbox is drained: the index must follow the change, not only a rebuild.
@@ -15,12 +16,14 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
+from wagtail.rich_text import RichText
 
 from archive.factories import (
     ArchiveIndexPageFactory,
     CollectionItemFactory,
     CollectionPageFactory,
     MemorialSitePageFactory,
+    PartnerCityFactory,
     TestimonyPageFactory,
 )
 from archive.models import TestimonyPage
@@ -36,8 +39,13 @@ def restrict(page, kind=PageViewRestriction.PASSWORD):
     PageViewRestriction.objects.create(page=page, restriction_type=kind, password="geheim")
 
 
+def section_city(parent):
+    return getattr(parent.specific, "city", None)
+
+
 def memorial(parent, word, **fields):
     fields.setdefault("title", f"Stein {word}")
+    fields.setdefault("city", section_city(parent))
     return MemorialSitePageFactory(
         parent=parent,
         summary=f"Zusammenfassung {word}",
@@ -50,6 +58,7 @@ def memorial(parent, word, **fields):
 
 
 def witness_account(parent, word, **fields):
+    fields.setdefault("city", section_city(parent))
     return TestimonyPageFactory(
         parent=parent, title=f"Zeugnis {word}", summary=f"Zusammenfassung {word}", text=f"Bericht {word}.", **fields
     )
@@ -123,6 +132,12 @@ SURFACES = {
     "map data": lambda c, w, site: _get(c, "/map/entries.geojson", language="de"),
     "home page": lambda c, w, site: _pages(c, "/de/", "/ru/"),
     "archive list": lambda c, w, site: _pages(c, site["archive"].url),
+    "city section": lambda c, w, site: _pages(c, site["section"].url),
+    "archive list by city": lambda c, w, site: _get(c, site["archive"].url, city=site["section"].city.slug),
+    # A public entry whose text links every staged entry (rich-text page links).
+    "links in an entry's text": lambda c, w, site: _pages(c, site["linking"].url),
+    # A reader's correction to an entry, the entry named by its id in the URL.
+    "contribution form": lambda c, w, site: _get(c, "/de/contribute/", entry=site["by_word"][w].pk),
     "tag page": lambda c, w, site: _get(c, f"/de/tags/{TAG}/"),
     "collection page": lambda c, w, site: _pages(c, site["collection"].url),
     # The public Russian translation of the entry: its language switcher and hreflang links.
@@ -132,13 +147,17 @@ SURFACES = {
 
 @pytest.fixture
 def staged(archive_de, archive_ru, home_de):
-    """The control entry, one entry per state, a collection with all of them, featured on the home page.
+    """The control entry, one entry per state, in a city's section of the archive; a collection with
+    all of them, featured on the home page; a public entry whose text links each of them.
 
-    Each has a public Russian translation (its neighbour). The control is published last, so
-    that it is among the home page's latest entries.
+    Each has a public Russian translation (its neighbour). The control is published after the
+    staged entries, so that it is among the home page's latest entries.
     """
-    entries = {state: make(archive_de, WORDS[state]) for state, (make, _change) in STATES.items()}
-    entries["control"] = memorial(archive_de, CONTROL)
+    section = ArchiveIndexPageFactory(
+        parent=archive_de, title="Heilbronn", slug="heilbronn", city=PartnerCityFactory(slug="heilbronn")
+    )
+    entries = {state: make(section, WORDS[state]) for state, (make, _change) in STATES.items()}
+    entries["control"] = memorial(section, CONTROL)
     for entry in entries.values():
         entry.tags.add(TAG)
         if entry.live:
@@ -149,13 +168,26 @@ def staged(archive_de, archive_ru, home_de):
     for entry in entries.values():
         CollectionItemFactory(collection=collection, entry=entry)
     FeaturedCollection.objects.create(home=home_de, collection=collection, sort_order=0)
+    links = "".join(
+        f'<p><a linktype="page" id="{entry.pk}">Verweis {number}</a></p>'
+        for number, entry in enumerate(entries.values())
+    )
+    linking = memorial(archive_de, "Verweise", title="Verweise", body=[("paragraph", RichText(links))])
     neighbours = {
         (CONTROL if state == "control" else WORDS[state]): memorial(
             archive_ru, f"Nachbar {number}", title=f"Камень {number}", translation_key=entry.translation_key
         )
         for number, (state, entry) in enumerate(entries.items())
     }
-    return {"entries": entries, "collection": collection, "archive": archive_de, "neighbours": neighbours}
+    return {
+        "by_word": {CONTROL if state == "control" else WORDS[state]: entry for state, entry in entries.items()},
+        "entries": entries,
+        "collection": collection,
+        "archive": archive_de,
+        "section": section,
+        "linking": linking,
+        "neighbours": neighbours,
+    }
 
 
 def _apply_states(staged):
@@ -218,3 +250,54 @@ def assert_nothing_shown(client, staged, surface, urls):
         if state not in PUBLIC_PAGE and urls[state] and urls[state] in text:
             leaks.append(f"{state}: the link {urls[state]}")
     assert leaks == []
+
+
+# Every URL pattern of the site that shows something of the archive is a surface above; the
+# others say here why they are none. A new pattern fails this test until it is in one of the two.
+SURFACE_OF_ROUTE = {
+    "search": "search page",
+    "tag": "tag page",
+    "map_geojson": "map data",
+    "contribute": "contribution form",
+    "api-v1:search": "search API",
+    "api-v1:suggest": "suggestions",
+    # Wagtail's page serving: home, archive lists, city sections, entries, collections.
+    "wagtail_serve": "home page",
+}
+NOT_A_SURFACE = {
+    "map": "the map page is a frame; what it shows comes from the map data",
+    "healthz": "counts and states, no content",
+    "api-v1:openapi-json": "the API's schema",
+    "api-v1:api-root": "the API's root, no content (its documentation page is switched off)",
+    "wagtaildocs_serve": "a document, behind its own collection's privacy (Wagtail's)",
+    "wagtaildocs_authenticate_with_password": "the password form of a private document collection",
+    "wagtailcore_authenticate_with_password": "the password form of a restricted page: it names no page",
+    "wagtailcore_login": "the log-in form of a page behind a log-in: it names no page",
+    "contribute_thanks": "a thank-you, no content",
+}
+
+
+def _route_names():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                if str(pattern.pattern).startswith("admin/") or pattern.app_name == "wagtailadmin":
+                    continue
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                if str(pattern.pattern).startswith("admin/"):
+                    continue
+                yield f"{namespace}{pattern.name}" if pattern.name else str(pattern.pattern)
+
+    return set(walk(get_resolver().url_patterns, ""))
+
+
+def test_every_public_url_pattern_is_a_surface_of_the_matrix_or_says_why_not():
+    routes = _route_names()
+    assert set(SURFACE_OF_ROUTE.values()) <= set(SURFACES)
+    unlisted = sorted(routes - set(SURFACE_OF_ROUTE) - set(NOT_A_SURFACE))
+    assert unlisted == [], "a URL pattern neither in the matrix nor exempted with a reason"
+    assert sorted((set(SURFACE_OF_ROUTE) | set(NOT_A_SURFACE)) - routes) == []  # none stale
