@@ -95,8 +95,8 @@ TARGET_RATE = 1500  # docs/s, our rebuild
 TARGET_RATIO = 3.0  # ours / Wagtail's
 TARGET_P95_MS = 2000  # publish-to-searchable
 PATHS = {
-    "commit": "on-commit drain (deployment)",
-    "worker": "worker, --interval 0.2",
+    "commit": "push at commit (dev, tests)",
+    "worker": "worker, --interval 0.2 (deployment)",
     # The same on-commit path with Wagtail's database search backend ("default") not updated on
     # save: what is left when its SQLite title-norm refresh is out of the way (see the report).
     "commit-nodbsearch": "on-commit drain, database search backend AUTO_UPDATE off",

@@ -268,8 +268,10 @@ def fill_vectors():
 
     call_command("migrate", verbosity=0)
     model = get_embedding_model()
-    ids = list(visible_entries().order_by("pk").values_list("pk", flat=True))
-    berlin = set(visible_entries().filter(external_id__startswith="berlin").values_list("pk", flat=True))
+    # Entries with a vector of the model already (a site's own, bench/stack_entries.py) keep it.
+    missing = visible_entries().exclude(pk__in=EntryEmbedding.objects.filter(model_name=model.name).values("page_id"))
+    ids = list(missing.order_by("pk").values_list("pk", flat=True))
+    berlin = set(missing.filter(external_id__startswith="berlin").values_list("pk", flat=True))
     rng = np.random.default_rng(1941)
     short = [int(i) for i in rng.choice(sorted(berlin), size=min(POOL_SHORT, len(berlin)), replace=False)]
     others = sorted(set(ids) - berlin)
@@ -283,7 +285,10 @@ def fill_vectors():
             flush=True,
         )
     pool_vectors = np.stack(
-        [np.frombuffer(v, dtype=VECTOR_DTYPE) for v in EntryEmbedding.objects.values_list("vector", flat=True)]
+        [
+            np.frombuffer(v, dtype=VECTOR_DTYPE)
+            for v in EntryEmbedding.objects.filter(page_id__in=short + long).values_list("vector", flat=True)
+        ]
     )
     rest = sorted(set(ids) - set(short) - set(long))
     progress = progress_printer(len(rest), "pool vectors with noise")
