@@ -8,7 +8,7 @@ happened, and the privacy notice says how long. Successful log-ins are not recor
 
 import datetime
 
-from axes.models import AccessAttempt, AccessFailureLog
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.utils import timezone
 
@@ -17,4 +17,6 @@ def prune_login_attempts(now=None) -> int:
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.MEMORIA_LOGIN_RECORDS_RETENTION_DAYS)
     attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()
     failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
-    return attempts + failures
+    # Records of successful log-ins from before they were switched off.
+    logins, _ = AccessLog.objects.filter(attempt_time__lt=cutoff).delete()
+    return attempts + failures + logins

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from elasticsearch import ApiError, TransportError, helpers
@@ -142,8 +142,17 @@ def drain(batch_size: int = 500, max_batches: int | None = None, client=None, re
             error = "indexing failed"
         except IndexUnavailable as unavailable:
             failed, error = set(versions), str(unavailable)
+        except DatabaseError:
+            release(token)  # the database's own trouble: the caller's back-off, the rows due again at once
+            raise
+        except Exception as problem:
+            # A document that cannot be built (one entry's bad data, a defect of ours) must not stop
+            # the outbox for every other change: the batch waits for its back-off like a failed
+            # push, the error on its rows, and the log says what it was.
+            logger.exception("Pushing a batch of %d page(s) failed", len(versions))
+            failed, error = set(versions), f"{type(problem).__name__}: {problem}"
         except BaseException:
-            release(token)  # e.g. a programming error: the rows are due again at once, not after the claim
+            release(token)  # interrupted (SIGINT): the rows are due again at once, not after the claim
             raise
         done = [row.pk for row in rows if row.page_id not in failed]
         _settle(token, rows, done, failed, error)
@@ -189,7 +198,13 @@ def _settle(token, rows, done, failed, error):
         IndexOutbox.objects.filter(pk__in=done, claimed_by=token).update(
             processed_at=now, claimed_by="", claimed_until=None
         )
-        retry = [row for row in rows if row.page_id in failed]
+        # Only rows still ours: a claim that ran out meanwhile is another worker's now.
+        ours = set(
+            IndexOutbox.objects.select_for_update()
+            .filter(pk__in=[row.pk for row in rows if row.page_id in failed], claimed_by=token)
+            .values_list("pk", flat=True)
+        )
+        retry = [row for row in rows if row.pk in ours]
         for row in retry:
             row.attempts += 1
             row.next_attempt_at = now + min(datetime.timedelta(seconds=2**row.attempts), MAX_BACKOFF)

@@ -10,16 +10,19 @@ claimed, never shared.
 `manage.py search_index work` runs it.
 """
 
+import datetime
 import logging
 import os
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, connections
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db import DatabaseBackend
+from django_tasks_db.utils import exclusive_transaction
 
 from search.client import search_enabled
 from search.embeddings import pages_missing_vectors
@@ -29,11 +32,12 @@ logger = logging.getLogger("memoria.worker")
 
 # Seconds the worker waits at most after database errors in a row.
 MAX_DATABASE_BACKOFF = 30.0
-# Entries embedded per round: about 10 s of the model on a 2-core machine.
+# Entries embedded per round: a batch small enough that the outbox keeps moving between them.
 EMBED_BATCH = 32
 # Seconds a round spends on queued tasks at most, so the outbox keeps moving while many wait; a
-# round that stops for this budget starts the next at once. (A fixed 20 tasks a round fell behind
-# an editor publishing every half second: each publish queues Wagtail's two index tasks.)
+# round that stops for this budget starts the next at once. A time budget, not a count: a fixed
+# number of tasks a round fell behind an editor who publishes often (each publish queues
+# Wagtail's two index tasks).
 TASK_SECONDS_PER_ROUND = 2.0
 HOUSEKEEPING_EVERY_SECONDS = 3600
 
@@ -41,7 +45,7 @@ HOUSEKEEPING_EVERY_SECONDS = 3600
 @dataclass
 class WorkerState:
     backlog: list[int] | None = None  # entries still without a vector, read once at the start
-    database_failures: int = 0  # in a row, for the back-off
+    failures: int = 0  # rounds failed in a row, for the back-off
     last_housekeeping: float | None = None  # time.monotonic() of the last; None: not yet
     stopping: bool = False  # asked to stop (SIGTERM): after the round in hand
 
@@ -71,8 +75,11 @@ def run_queued_tasks(seconds: float = TASK_SECONDS_PER_ROUND, worker_id: str | N
     )
     ran, deadline = 0, time.monotonic() + seconds
     while True:
-        with transaction.atomic():
-            result = DBTaskResult.objects.ready().filter(backend_name=backend.alias).get_locked()
+        ready = DBTaskResult.objects.ready().filter(backend_name=backend.alias)
+        # The library's own exclusive transaction: on SQLite a plain one lets two workers claim
+        # the same task (its db_worker does the same).
+        with exclusive_transaction(ready.db):
+            result = ready.get_locked()
             if result is not None:
                 result.claim(worker_id)
         if result is None:
@@ -111,8 +118,8 @@ def work_once(state: WorkerState, ensure_index, interval: float) -> float:
         # E.g. SQLite's "database is locked" when the site writes meanwhile, or PostgreSQL restarting.
         # A claim already made runs out and its rows are due again (a push already made is made
         # again, with the same versions). A fresh connection, a growing pause, again.
-        state.database_failures += 1
-        wait = min(max(interval, 0.1) * 2**state.database_failures, MAX_DATABASE_BACKOFF)
+        state.failures += 1
+        wait = min(max(interval, 0.1) * 2**state.failures, MAX_DATABASE_BACKOFF)
         logger.warning("Database error, retrying in %.1f s: %s", wait, error)
         for connection in connections.all(initialized_only=True):
             # Not one inside an atomic block: that transaction is its owner's to end
@@ -120,8 +127,28 @@ def work_once(state: WorkerState, ensure_index, interval: float) -> float:
             if not connection.in_atomic_block:
                 connection.close()
         return wait
-    state.database_failures = 0
+    except Exception:
+        # Anything else (an embedding that fails, a photo that cannot be deleted): logged with its
+        # traceback, and the next round after a growing pause, not the end of the worker.
+        state.failures += 1
+        wait = min(max(interval, 0.1) * 2**state.failures, MAX_DATABASE_BACKOFF)
+        logger.exception("The worker's round failed, retrying in %.1f s", wait)
+        return wait
+    state.failures = 0
     return 0 if more_tasks else interval
+
+
+def prune_task_results(now=None) -> int:
+    """Delete the results of tasks finished more than MEMORIA_TASK_RESULTS_RETENTION_DAYS ago.
+
+    Every publish queues tasks (Wagtail's index updates), so the table would grow without end;
+    django-tasks-db's prune_db_task_results does the same for a deployment without this worker.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.MEMORIA_TASK_RESULTS_RETENTION_DAYS)
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    return deleted
 
 
 def housekeeping() -> int:

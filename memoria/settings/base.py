@@ -305,7 +305,9 @@ MEMORIA_WORKER_HOUSEKEEPING = [
     "search.indexing.prune_outbox",
     "contributions.retention.prune_handled_contributions",
     "memoria.login_records.prune_login_attempts",
+    "search.worker.prune_task_results",
 ]
+MEMORIA_TASK_RESULTS_RETENTION_DAYS = int(os.environ.get("MEMORIA_TASK_RESULTS_RETENTION_DAYS", "14"))
 
 # No avatars from an outside service: the admin shows initials instead.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
