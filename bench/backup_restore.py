@@ -124,7 +124,7 @@ def psql_admin(sql, port):
             "--",
             str(PG_BIN / "psql"),
             "-h",
-            "127.0.0.1",
+            "/tmp",  # noqa: S108 -- the stack's socket: the postgres user by its own account (deploy/stack.sh)
             "-p",
             port,
             "-U",

@@ -327,8 +327,17 @@ def drill_worker(readers):
     return begun
 
 
+def web_processes():
+    """The gunicorn master's workers: the same before and after a drill if none had to restart."""
+    master = (STACK / "gunicorn.pid").read_text().strip()
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return set(children)
+
+
 def drill_postgres(readers):
     data = STACK / "postgres"
+    port = os.environ.get("MEMORIA_STACK_PG_PORT", "5433")
+    web_before = web_processes()
     readers.set_phase("fault")
     started = time.monotonic()
     subprocess.run(  # noqa: S603
@@ -345,7 +354,7 @@ def drill_postgres(readers):
             "-w",
             "restart",
             "-o",
-            "-p 5433 -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200",
+            f"-p {port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200",
         ],
         check=True,
         stdout=subprocess.DEVNULL,
@@ -353,7 +362,11 @@ def drill_postgres(readers):
     print(f"  PostgreSQL restarted in {time.monotonic() - started:.1f} s")
     time.sleep(3)
     readers.set_phase("after")
-    return True
+    time.sleep(10)
+    # CONN_HEALTH_CHECKS: each process opens a new connection by itself; none exited or was replaced.
+    same = web_processes() == web_before
+    print(f"  web processes: {'the same ' + str(len(web_before)) if same else 'CHANGED'} before and after")
+    return same
 
 
 DRILLS = {

@@ -26,7 +26,14 @@ PYTHON=$ROOT/.venv/bin/python
 
 log() { echo "stack: $*" >&2; }
 
-alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# alive PIDFILE WORD: the process of the file runs, and is ours (its command line has WORD): a stale
+# file whose number a new process took is not mistaken for it, nor killed.
+alive() {
+    local pid
+    [[ -f $1 ]] || return 1
+    pid=$(cat "$1")
+    kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2"
+}
 
 start_postgres() {
     if [[ ! -x $PG_BIN/initdb ]]; then
@@ -40,14 +47,17 @@ start_postgres() {
         mkdir -p "$PG_DATA"
         chown postgres: "$PG_DATA"
         chmod 700 "$PG_DATA"
-        runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 >/dev/null
+        # Passwords over TCP (the site's DATABASE_URL), the postgres user by its own account on the
+        # socket: no other local user gets in.
+        runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth-local=peer \
+            --auth-host=scram-sha-256 -E UTF8 >/dev/null
     fi
     if ! runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
         log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
         runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w \
             -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
     fi
-    local psql=(runuser -u postgres -- "$PG_BIN/../bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qtA)
+    local psql=(runuser -u postgres -- "$PG_BIN/psql" -h /tmp -p "$PG_PORT" -U postgres -qtA)
     "${psql[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = 'memoria'" | grep -q 1 ||
         "${psql[@]}" -c "CREATE ROLE memoria LOGIN PASSWORD 'memoria'"
     "${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = 'memoria'" | grep -q 1 ||
@@ -60,6 +70,8 @@ write_env() {
         "$PYTHON" -c "import secrets; print(secrets.token_urlsafe(50))" >"$STACK/secret_key"
         chmod 600 "$STACK/secret_key"
     fi
+    # The secret key and the database's password: for this machine's root alone.
+    (umask 077 && : >"$STACK/env")
     cat >"$STACK/env" <<EOF
 DJANGO_SETTINGS_MODULE=memoria.settings.production
 SECRET_KEY=$(cat "$STACK/secret_key")
@@ -97,14 +109,14 @@ cmd_start() {
         manage shell -c "from wagtail.models import Site; Site.objects.filter(is_default_site=True).update(hostname='127.0.0.1', port=$WEB_PORT)"
         touch "$STACK/demo-loaded"
     fi
-    if ! alive "$STACK/gunicorn.pid"; then
+    if ! alive "$STACK/gunicorn.pid" gunicorn; then
         log "starting the site: gunicorn, $WEB_WORKERS workers, http://127.0.0.1:$WEB_PORT/"
         (set -a && . "$STACK/env" && set +a && "$ROOT/.venv/bin/gunicorn" memoria.wsgi \
             --config deploy/gunicorn.conf.py --bind "127.0.0.1:$WEB_PORT" --workers "$WEB_WORKERS" \
             --pid "$STACK/gunicorn.pid" --daemon \
             --access-logfile "$STACK/access.log" --error-logfile "$STACK/gunicorn.log" </dev/null >/dev/null 2>&1)
     fi
-    if ! alive "$STACK/worker.pid"; then
+    if ! alive "$STACK/worker.pid" search_index; then
         log "starting the worker (log: $STACK/worker.log)"
         (
             set -a
@@ -114,10 +126,19 @@ cmd_start() {
             echo $! >"$STACK/worker.pid"
         )
     fi
+    local up=""
     for _ in $(seq 1 60); do
-        curl -fsS --max-time 2 "http://127.0.0.1:$WEB_PORT/healthz/" >/dev/null 2>&1 && break
+        if curl -fsS --max-time 2 "http://127.0.0.1:$WEB_PORT/healthz/" >/dev/null 2>&1; then
+            up=1
+            break
+        fi
         sleep 1
     done
+    if [[ -z $up ]]; then
+        log "the site did not answer /healthz/ within 60 s; the end of its log:"
+        tail -n 40 "$STACK/gunicorn.log" >&2 2>/dev/null || true
+        exit 1
+    fi
     cat <<EOF
 Memoria's production stack is up:
   the site        http://127.0.0.1:$WEB_PORT/   (admin: http://127.0.0.1:$WEB_PORT/admin/; create a login with
@@ -130,20 +151,25 @@ Stop it with: make stack-stop
 EOF
 }
 
+# stop_pid PIDFILE WORD NAME: SIGTERM, and SIGKILL after 40 s (gunicorn's graceful timeout is 20 s,
+# the worker finishes the round in hand).
 stop_pid() {
-    local file=$1 name=$2
-    if alive "$file"; then
-        kill "$(cat "$file")"
-        for _ in $(seq 1 40); do alive "$file" || break; sleep 0.25; done
-        alive "$file" && kill -9 "$(cat "$file")"
+    local file=$1 word=$2 name=$3
+    if alive "$file" "$word"; then
+        kill "$(cat "$file")" 2>/dev/null || true
+        for _ in $(seq 1 160); do alive "$file" "$word" || break; sleep 0.25; done
+        if alive "$file" "$word"; then
+            log "$name ignored SIGTERM for 40 s; killing it"
+            kill -9 "$(cat "$file")" 2>/dev/null || true
+        fi
         log "stopped $name"
     fi
     rm -f "$file"
 }
 
 cmd_stop() {
-    stop_pid "$STACK/worker.pid" "the worker"
-    stop_pid "$STACK/gunicorn.pid" "gunicorn"
+    stop_pid "$STACK/worker.pid" search_index "the worker"
+    stop_pid "$STACK/gunicorn.pid" gunicorn "gunicorn"
     bash search/elasticsearch/es.sh cluster-stop
     if [[ -f $PG_DATA/PG_VERSION ]] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
         runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null

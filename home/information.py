@@ -70,7 +70,9 @@ def information_pages(language):
 @transaction.atomic
 def ensure_information_pages(publish: bool) -> list:
     """The imprint and the privacy notice under each home page, each Russian one a translation of the
-    German; pages that exist (by slug) are kept as they are. Returns the pages made."""
+    German; pages that exist (by slug) are kept as they are, but for `publish`, which publishes the
+    drafts that were never published (a deployment's, when its demo is loaded after). Returns the
+    pages made or published."""
     from home.models import HomePage, InformationPage
 
     made, german = [], []
@@ -85,6 +87,9 @@ def ensure_information_pages(publish: bool) -> list:
                 if language == "ru" and position < len(german):
                     page.translation_key = german[position].translation_key
                 home.add_child(instance=page)
+                made.append(page)
+            elif publish and not page.live and page.first_published_at is None:
+                page.save_revision().publish()
                 made.append(page)
             if language == "de":
                 german.append(page)

@@ -7,17 +7,20 @@ readers got the database's answer; the log has the error).
 503 "down": the database is gone, no page can be served. Never cached; no personal data.
 """
 
+import logging
+
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from elasticsearch import ApiError, TransportError
 
 from search.client import get_client, index_alias, search_enabled
-from search.models import IndexOutbox
+from search.indexing import outbox_lag
 from search.refusals import recent_refusals
+
+logger = logging.getLogger("memoria.health")
 
 # Seconds Elasticsearch may take to answer the health request: a monitor asks often.
 ELASTICSEARCH_TIMEOUT = 2.0
@@ -28,8 +31,10 @@ def database_check():
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError as error:
-        return {"status": "unavailable", "error": str(error).strip().splitlines()[0][:300]}
+    except DatabaseError:
+        # The error's text names hosts, ports and users: the log gets it, the public answer not.
+        logger.exception("Health check: the database is unavailable")
+        return {"status": "unavailable"}
     return {"status": "ok"}
 
 
@@ -41,7 +46,8 @@ def elasticsearch_check():
         cluster = client.cluster.health()
         has_index = bool(client.indices.exists_alias(name=index_alias()))
     except (TransportError, ApiError) as error:
-        return {"status": "unavailable", "error": str(error)[:300]}
+        logger.warning("Health check: Elasticsearch is unavailable: %s", error)
+        return {"status": "unavailable"}
     refused = recent_refusals()
     return {
         "status": "ok" if cluster["status"] != "red" and has_index and not refused else "degraded",
@@ -53,12 +59,10 @@ def elasticsearch_check():
 
 
 def outbox_check():
-    pending = IndexOutbox.objects.filter(processed_at=None)
-    oldest = pending.order_by("id").values_list("created_at", flat=True).first()
-    lag = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+    backlog, _oldest, lag = outbox_lag()
     return {
         "status": "ok" if lag <= settings.MEMORIA_HEALTH_OUTBOX_LAG_SECONDS else "lagging",
-        "backlog": pending.count(),
+        "backlog": backlog,
         "oldest_pending_seconds": round(lag, 1),
     }
 

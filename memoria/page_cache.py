@@ -25,13 +25,27 @@ from django.http import HttpResponse
 
 GENERATION_KEY = "memoria:page-generation"
 # What is never kept: the admin and its previews, the health probe, the readers' form, documents
-# (served through their privacy check), and the language redirect at the root.
-NEVER = ("/admin/", "/healthz/", "/documents/", "/de/contribute/", "/ru/contribute/", "/django-admin/")
+# (served through their privacy check); the language redirect at the root is left out by path.
+NEVER = ("/admin/", "/healthz/", "/documents/", "/de/contribute/", "/ru/contribute/")
+# The query parameters of the public lists' filters: a request with any other, or with one twice
+# or overlong, is answered but not kept, so that `?x=1`, `?x=2`, ... cannot fill the cache.
+KEPT_PARAMETERS = {"page", "city", "type", "theme", "language", "date_from", "date_to", "has_media", "tag", "sort"}
+LONGEST_KEPT_VALUE = 100
 KEPT_TYPES = ("text/html", "application/json", "application/geo+json")
 # The app labels whose saves and deletes change what readers may see.
 CONTENT_APPS = {"archive", "home", "wagtailcore", "wagtailimages", "wagtaildocs", "taggit", "wagtailredirects"}
-# Of wagtailcore, the bookkeeping that changes nothing shown (the worker writes these after each edit).
-NOT_CONTENT = {"referenceindex", "pagelogentry", "modellogentry", "pagesubscription", "uploadedfile"}
+# The bookkeeping that changes nothing shown: what the worker writes after each edit, an image's
+# renditions (made while a reader's page renders), and revisions (a draft shows nowhere; what
+# publishes or unpublishes one saves its page too).
+NOT_CONTENT = {
+    "referenceindex",
+    "pagelogentry",
+    "modellogentry",
+    "pagesubscription",
+    "uploadedfile",
+    "rendition",
+    "revision",
+}
 
 
 def generation() -> int:
@@ -50,11 +64,15 @@ def invalidate(**kwargs):
 def content_changed(sender, **kwargs):
     meta = sender._meta
     if meta.app_label in CONTENT_APPS and meta.model_name not in NOT_CONTENT:
-        # After the commit: a reader whose request renders the page in between must not store the
-        # old state under the new generation. The new generation is started at once as well, so
-        # the transaction's own requests (none in practice) see no stale copy either.
-        invalidate()
-        transaction.on_commit(invalidate)
+        renew()
+
+
+def renew(**kwargs):
+    # After the commit: a reader whose request renders the page in between must not store the
+    # old state under the new generation. The new generation is started at once as well, so the
+    # transaction's own requests (none in practice) see no stale copy either.
+    invalidate()
+    transaction.on_commit(invalidate)
 
 
 def register():
@@ -62,7 +80,7 @@ def register():
     post_delete.connect(content_changed, dispatch_uid="memoria-page-cache-delete")
     from archive.signals import entries_imported
 
-    entries_imported.connect(invalidate, dispatch_uid="memoria-page-cache-import")
+    entries_imported.connect(renew, dispatch_uid="memoria-page-cache-import")
 
 
 class PageCacheMiddleware:
@@ -99,6 +117,7 @@ class PageCacheMiddleware:
             and "messages" not in request.COOKIES
             and not request.path.startswith(NEVER)
             and request.path != "/"
+            and _kept_parameters(request.GET)
         )
 
     @staticmethod
@@ -119,3 +138,10 @@ class PageCacheMiddleware:
         url = f"{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()
         return f"memoria:page:{generation()}:{request.method}:{request.LANGUAGE_CODE}:{digest}"
+
+
+def _kept_parameters(query) -> bool:
+    return all(
+        name in KEPT_PARAMETERS and len(values) == 1 and len(values[0]) <= LONGEST_KEPT_VALUE
+        for name, values in query.lists()
+    )

@@ -344,17 +344,23 @@ def _replicas():
     return settings.MEMORIA_SEARCH_REPLICAS
 
 
-def status(client=None) -> dict:
-    """The live index, its document count against what may be public, the cluster and the outbox backlog."""
+def outbox_lag() -> tuple[int, datetime.datetime | None, float]:
+    """The pending rows: how many, when the oldest was written, its age in seconds (0 without one)."""
     pending = IndexOutbox.objects.filter(processed_at=None)
     oldest = pending.order_by("id").values_list("created_at", flat=True).first()
+    return pending.count(), oldest, (timezone.now() - oldest).total_seconds() if oldest else 0.0
+
+
+def status(client=None) -> dict:
+    """The live index, its document count against what may be public, the cluster and the outbox backlog."""
+    backlog, oldest, age = outbox_lag()
     info = {
         "alias": index_alias(),
         "public_entries": visible_entries().count(),
-        "backlog": pending.count(),
-        "retrying": pending.filter(attempts__gt=0).count(),
+        "backlog": backlog,
+        "retrying": IndexOutbox.objects.filter(processed_at=None, attempts__gt=0).count(),
         "oldest_pending": oldest,
-        "oldest_pending_seconds": (timezone.now() - oldest).total_seconds() if oldest else None,
+        "oldest_pending_seconds": age if oldest else None,
         "processed_kept": IndexOutbox.objects.exclude(processed_at=None).count(),
         "cluster": None,
         "index": None,

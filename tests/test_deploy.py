@@ -1,3 +1,4 @@
+import ast
 import os
 import subprocess
 import sys
@@ -145,3 +146,9 @@ def test_the_deploy_command_prepares_a_fresh_database_for_production(fresh_datab
             ("ru", "zashchita-dannykh", False, True),
         ]
     )
+    # The demo loaded after a deployment (make stack) publishes those drafts: the footer links them.
+    demo = manage("load_demo", "--berlin-sample", "0", environment=environment)
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    pages = manage("shell", "-c", code, environment=environment)
+    shown = ast.literal_eval(pages.stdout.strip().splitlines()[-1])
+    assert [live for _language, _slug, live, _linked in shown] == [True] * 4

@@ -88,9 +88,34 @@ def test_logged_in_users_and_forms_are_never_kept(client, entry, django_user_mod
     assert "X-Memoria-Cache" not in client.get(entry.url)
     assert "X-Memoria-Cache" not in client.get(entry.url)
     client.logout()
-    # The contribution form carries a CSRF token of the reader's own.
-    assert "X-Memoria-Cache" not in client.get("/de/contribute/")
-    assert "X-Memoria-Cache" not in client.get("/de/contribute/")
+    # A page behind a password answers with Wagtail's password form, which sets the reader's own
+    # CSRF cookie: the response carries a cookie, so it is not kept (the path is not in NEVER).
+    restricted = MemorialSitePageFactory(parent=entry.get_parent(), title="Geschützt")
+    PageViewRestriction.objects.create(page=restricted, restriction_type="password", password="x")
+    assert not restricted.url.startswith(page_cache.NEVER)
+    first = client.get(restricted.url)
+    assert first.status_code == 200 and first.cookies, "the password form sets its CSRF cookie"
+    assert "X-Memoria-Cache" not in first
+    assert "X-Memoria-Cache" not in client.get(restricted.url)
+
+
+def test_only_the_lists_filters_are_kept_not_any_query(client, entry, archive_de):
+    """`?x=1`, `?x=2`, ... would fill the cache with copies of one page."""
+    assert client.get(archive_de.url, {"page": "1"})["X-Memoria-Cache"] == "miss"
+    assert client.get(archive_de.url, {"page": "1"})["X-Memoria-Cache"] == "hit"
+    for query in ({"x": "1"}, {"page": ["1", "2"]}, {"tag": "t" * 101}):
+        client.get(archive_de.url, query)
+        assert "X-Memoria-Cache" not in client.get(archive_de.url, query), query
+
+
+def test_renditions_made_while_a_page_renders_keep_the_generation(entry):
+    from wagtail.images.models import Rendition
+
+    before = page_cache.generation()
+    page_cache.content_changed(Rendition)
+    assert page_cache.generation() == before
+    page_cache.content_changed(type(entry))
+    assert page_cache.generation() > before
 
 
 def test_search_and_api_follow_the_index_and_are_never_kept(client, entry):

@@ -243,8 +243,9 @@ MEMORIA_SEARCH_PUSH_ON_COMMIT = os.environ.get("MEMORIA_SEARCH_PUSH_ON_COMMIT", 
 # A worker's claim on outbox rows lasts this long: after it, a dead worker's rows are due again.
 # Longer than a batch's push can take (a bulk request waits MEMORIA_SEARCH_PUSH_TIMEOUT at most).
 MEMORIA_SEARCH_OUTBOX_CLAIM_SECONDS = int(os.environ.get("MEMORIA_SEARCH_OUTBOX_CLAIM_SECONDS", "60"))
-# Seconds a push of one outbox batch (a bulk request of up to 500 documents) may take: on a busy
-# cluster a batch took longer than the 3 s a search waits, failed, and was retried forever.
+# Seconds a push of one outbox batch (a bulk request of up to 500 documents) may take: longer than
+# a reader's search waits (MEMORIA_SEARCH_TIMEOUT), or on a busy cluster a batch would time out and
+# be retried without end.
 MEMORIA_SEARCH_PUSH_TIMEOUT = float(os.environ.get("MEMORIA_SEARCH_PUSH_TIMEOUT", "30"))
 # Processed outbox rows are kept this many days (to see what was pushed when), then pruned.
 MEMORIA_SEARCH_OUTBOX_RETENTION_DAYS = int(os.environ.get("MEMORIA_SEARCH_OUTBOX_RETENTION_DAYS", "7"))

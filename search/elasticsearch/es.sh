@@ -233,13 +233,13 @@ healthy_cluster() {
 # stop_node PID: SIGTERM, and SIGKILL after 30 s.
 stop_node() {
     local pid=$1
-    kill "$pid"
+    kill "$pid" 2>/dev/null || return 0 # gone already
     for _ in $(seq 1 60); do
         kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.5
     done
     log "elasticsearch ($pid) ignored SIGTERM for 30 s; killing it"
-    kill -9 "$pid"
+    kill -9 "$pid" 2>/dev/null || return 0
     while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
 }
 

@@ -57,7 +57,7 @@ def test_degraded_when_elasticsearch_is_unreachable(search_index, archive_de, cl
     search_client._clients.clear()
     status, body = health(client)
     assert (status, body["status"]) == (200, "degraded")
-    assert body["checks"]["elasticsearch"]["status"] == "unavailable"
+    assert body["checks"]["elasticsearch"] == {"status": "unavailable"}  # the error's text is for the log
 
 
 def test_degraded_when_the_outbox_lags(search_index, archive_de, client, settings):
@@ -81,7 +81,8 @@ def test_down_with_503_when_the_database_is_gone():
     assert status == "503"
     body = json.loads(body)
     assert body["status"] == "down"
-    assert body["checks"]["database"]["status"] == "unavailable"
+    # The driver's message names the host, the port and the user: not in a public answer.
+    assert body["checks"]["database"] == {"status": "unavailable"}
 
 
 @pytest.mark.parametrize("path", ["/de/", "/ru/search/?q=Kaluga", "/api/v1/search/?q=Kaluga"])

@@ -149,7 +149,7 @@ def test_a_dead_workers_claim_runs_out_and_its_rows_are_pushed(search_index, es_
     assert not IndexOutbox.objects.exclude(claimed_by="").exists()
 
 
-def test_two_workers_never_claim_the_same_row(search_index, archive_de):
+def test_a_claimed_row_is_not_claimed_again(search_index, archive_de):
     for n in range(5):
         MemorialSitePageFactory(parent=archive_de, title=f"Stein {n}")
     first_token, first = indexing.claim(3)
@@ -160,6 +160,46 @@ def test_two_workers_never_claim_the_same_row(search_index, archive_de):
     assert {row.pk for row in first} | {row.pk for row in second} == set(
         IndexOutbox.objects.filter(processed_at=None).values_list("pk", flat=True)
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_claiming_at_the_same_moment_never_share_a_row(archive_de, settings):
+    """Four threads, each with its own connection, claim at once (a barrier): no row twice, none lost.
+
+    A claim that meets a lock (SQLite's shared-cache test database says "table is locked" at once
+    instead of waiting) is tried again, as the worker's back-off does.
+    """
+    from django.db import OperationalError, connections
+
+    settings.MEMORIA_SEARCH_PUSH_ON_COMMIT = False
+    IndexOutbox.objects.bulk_create([IndexOutbox(page_id=archive_de.pk) for _ in range(200)])
+    barrier = threading.Barrier(4)
+    claimed, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait(timeout=10)
+            rounds = 0
+            while rounds < 10:
+                try:
+                    _token, rows = indexing.claim(25)
+                except OperationalError:
+                    time.sleep(0.01)
+                    continue
+                claimed.extend(row.pk for row in rows)
+                rounds += 1
+        except Exception as error:  # reported below, with the thread's own error
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len(claimed) == len(set(claimed)) == 200
 
 
 def test_a_failed_push_releases_its_claim_for_the_back_off(search_index, archive_de, settings):
