@@ -91,9 +91,14 @@ class Readers:
                 self.database_answers[self.phase] += 1
 
     def _read(self, number):
-        address = f"203.0.113.{number + 1}"
         rng = random.Random(number)
+        sent = 0
         while self.running:
+            # An address of its own for each request: a reader here asks several times a second,
+            # faster than the rate limits let one address search (30 a minute), and a 429 would be
+            # no answer to the fault.
+            sent += 1
+            address = f"10.{number + 1}.{sent // 256 % 256}.{sent % 256}"
             kind = rng.choice(["entry", "entry", "search", "api", "home"])
             word = urllib.parse.quote(rng.choice(WORDS))
             path = {
