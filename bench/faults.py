@@ -365,6 +365,11 @@ def drill_postgres(readers):
         stdout=subprocess.DEVNULL,
     )
     print(f"  PostgreSQL restarted in {time.monotonic() - started:.1f} s")
+    # This bench's own connection went with the restart (the site's processes check theirs,
+    # CONN_HEALTH_CHECKS; a script outside a request does not): a new one for the checks below.
+    from django.db import connections
+
+    connections.close_all()
     time.sleep(3)
     readers.set_phase("after")
     time.sleep(10)
