@@ -162,7 +162,7 @@ def test_a_claimed_row_is_not_claimed_again(search_index, archive_de):
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_workers_claiming_at_the_same_moment_never_share_a_row(archive_de, settings):
     """Four threads, each with its own connection, claim at once (a barrier): no row twice, none lost.
 
@@ -265,3 +265,27 @@ def test_status_shows_the_backlog_and_the_age_of_its_oldest_row(search_index, ar
     seconds = int(backlog.split("oldest ")[1].split(" s old")[0])
     assert 299 <= seconds <= 330
     assert backlog.startswith("outbox backlog: 1 (0 retrying;")
+
+
+def test_a_batch_whose_documents_cannot_be_built_waits_and_the_worker_goes_on(search_index, archive_de, monkeypatch):
+    """One entry's bad data (or a defect of ours) in building documents must not stop the outbox."""
+    from search import worker
+
+    indexing.rebuild()
+    entry = MemorialSitePageFactory(parent=archive_de)
+
+    def broken(*args, **kwargs):
+        raise ValueError("a date the index cannot take")
+
+    monkeypatch.setattr(indexing, "entry_sources", broken)
+    rows = IndexOutbox.objects.filter(page_id=entry.pk, processed_at=None)
+    waiting = rows.count()
+    totals = indexing.drain(retry_now=True)
+    assert totals["pushed"] == 0 and totals["failed"] >= waiting
+    assert {(row.attempts, row.claimed_by) for row in rows} == {(1, "")}
+    assert all("ValueError: a date the index cannot take" in row.last_error for row in rows)
+    state = worker.WorkerState()
+    worker.work_once(state, ensure_index=lambda: None, interval=1.0)  # does not raise
+    monkeypatch.undo()
+    assert indexing.drain(retry_now=True)["pushed"] >= waiting
+    assert not IndexOutbox.objects.filter(page_id=entry.pk, processed_at=None).exists()
