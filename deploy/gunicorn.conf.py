@@ -14,6 +14,9 @@ graceful_timeout = 20
 # gunicorn's default 4,094, which answered them with its own HTML 414 before the API's JSON 400
 # could. 8,190 is the most gunicorn allows; longer lines still get its 414.
 limit_request_line = 8190
+# The site's own log (the console handler: errors, refused searches, the fallbacks) into gunicorn's
+# error log; a daemonised gunicorn would send it nowhere.
+capture_output = True
 # Recycle a worker now and then, so that no slow growth of memory lasts.
 max_requests = 2000
 max_requests_jitter = 200
