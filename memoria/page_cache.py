@@ -26,12 +26,16 @@ from django.http import HttpResponse
 GENERATION_KEY = "memoria:page-generation"
 # What is never kept: the admin and its previews, the health probe, the readers' form, documents
 # (served through their privacy check); the language redirect at the root is left out by path.
-NEVER = ("/admin/", "/healthz/", "/documents/", "/de/contribute/", "/ru/contribute/")
+# The map's data has its own cache (archive/map_data.py): with 100,000 entries it is megabytes
+# that every worker wrote into the database cache at once.
+NEVER = ("/admin/", "/healthz/", "/documents/", "/de/contribute/", "/ru/contribute/", "/map/entries.geojson")
 # The query parameters of the public lists' filters: a request with any other, or with one twice
 # or overlong, is answered but not kept, so that `?x=1`, `?x=2`, ... cannot fill the cache.
 KEPT_PARAMETERS = {"page", "city", "type", "theme", "language", "date_from", "date_to", "has_media", "tag", "sort"}
 LONGEST_KEPT_VALUE = 100
-KEPT_TYPES = ("text/html", "application/json", "application/geo+json")
+KEPT_TYPES = ("text/html", "application/json")
+# A response past this size is served, not kept (a write of it held the cache table under load).
+LARGEST_KEPT_BYTES = 512 * 1024
 # The app labels whose saves and deletes change what readers may see.
 CONTENT_APPS = {"archive", "home", "wagtailcore", "wagtailimages", "wagtaildocs", "taggit", "wagtailredirects"}
 # The bookkeeping that changes nothing shown: what the worker writes after each edit, an image's
@@ -123,6 +127,8 @@ class PageCacheMiddleware:
     @staticmethod
     def _cacheable_response(response):
         if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if len(response.content) > LARGEST_KEPT_BYTES:
             return False
         vary = response.get("Vary", "").lower()
         control = response.get("Cache-Control", "").lower()

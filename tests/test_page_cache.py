@@ -138,3 +138,12 @@ def test_off_by_default_outside_production(client, entry, settings):
     settings.MEMORIA_PAGE_CACHE_SECONDS = 0
     client.get(entry.url)
     assert "X-Memoria-Cache" not in client.get(entry.url)
+
+
+def test_the_map_data_and_large_pages_are_not_kept(client, entry, archive_de, monkeypatch):
+    """The map's data has its own cache; a large response is served, not written into the cache."""
+    client.get("/map/entries.geojson")
+    assert "X-Memoria-Cache" not in client.get("/map/entries.geojson")
+    monkeypatch.setattr(page_cache, "LARGEST_KEPT_BYTES", 100)
+    client.get(archive_de.url)
+    assert "X-Memoria-Cache" not in client.get(archive_de.url)
