@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
@@ -77,8 +77,14 @@ def run_queued_tasks(seconds: float = TASK_SECONDS_PER_ROUND, worker_id: str | N
     while True:
         ready = DBTaskResult.objects.ready().filter(backend_name=backend.alias)
         # The library's own exclusive transaction: on SQLite a plain one lets two workers claim
-        # the same task (its db_worker does the same).
-        with exclusive_transaction(ready.db):
+        # the same task (its db_worker does the same). Inside a transaction already (a test's),
+        # SQLite cannot begin another: a savepoint of that one.
+        claiming = (
+            transaction.atomic(using=ready.db)
+            if transaction.get_connection(ready.db).in_atomic_block
+            else exclusive_transaction(ready.db)
+        )
+        with claiming:
             result = ready.get_locked()
             if result is not None:
                 result.claim(worker_id)
