@@ -30,8 +30,8 @@ from search.indexing import IndexUnavailable, drain, embed_missing
 
 logger = logging.getLogger("memoria.worker")
 
-# Seconds the worker waits at most after database errors in a row.
-MAX_DATABASE_BACKOFF = 30.0
+# Seconds the worker waits at most after failed rounds in a row.
+MAX_BACKOFF = 30.0
 # Entries embedded per round: a batch small enough that the outbox keeps moving between them.
 EMBED_BATCH = 32
 # Seconds a round spends on queued tasks at most, so the outbox keeps moving while many wait; a
@@ -124,8 +124,7 @@ def work_once(state: WorkerState, ensure_index, interval: float) -> float:
         # E.g. SQLite's "database is locked" when the site writes meanwhile, or PostgreSQL restarting.
         # A claim already made runs out and its rows are due again (a push already made is made
         # again, with the same versions). A fresh connection, a growing pause, again.
-        state.failures += 1
-        wait = min(max(interval, 0.1) * 2**state.failures, MAX_DATABASE_BACKOFF)
+        wait = _back_off(state, interval)
         logger.warning("Database error, retrying in %.1f s: %s", wait, error)
         for connection in connections.all(initialized_only=True):
             # Not one inside an atomic block: that transaction is its owner's to end
@@ -136,12 +135,17 @@ def work_once(state: WorkerState, ensure_index, interval: float) -> float:
     except Exception:
         # Anything else (an embedding that fails, a photo that cannot be deleted): logged with its
         # traceback, and the next round after a growing pause, not the end of the worker.
-        state.failures += 1
-        wait = min(max(interval, 0.1) * 2**state.failures, MAX_DATABASE_BACKOFF)
+        wait = _back_off(state, interval)
         logger.exception("The worker's round failed, retrying in %.1f s", wait)
         return wait
     state.failures = 0
     return 0 if more_tasks else interval
+
+
+def _back_off(state: WorkerState, interval: float) -> float:
+    """Seconds before the next round after one more failed round in a row: doubling, bounded."""
+    state.failures += 1
+    return min(max(interval, 0.1) * 2**state.failures, MAX_BACKOFF)
 
 
 def prune_task_results(now=None) -> int:
