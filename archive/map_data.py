@@ -1,12 +1,19 @@
 """The map's data: every public memorial site with coordinates, as GeoJSON, cached until an entry changes.
 
-With the Berlin stones that is about 10,000 features; building them on every visit of the map
-costs a query over all of them and their serialisation. The cached body is dropped whenever an
-entry, its view restrictions or the tree change (and after MEMORIA_MAP_CACHE_SECONDS at most,
+With the Berlin stones that is about 10,000 features, and with the benchmarks' archive megabytes;
+building them costs a query over all of them and their serialisation. So the body is built once
+for all web processes and kept gzipped: in the shared cache (one writer at a time, the others
+wait for it rather than build the same body beside it) and in each process's memory (a visit
+then reads only the version from the shared cache, not megabytes). The body is dropped whenever
+an entry, its view restrictions or the tree change (and after MEMORIA_MAP_CACHE_SECONDS at most,
 for changes made without signals, such as a queryset update).
 """
 
+import gzip
+import hashlib
 import json
+import time
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,10 +27,18 @@ from archive.models import ENTRY_MODELS, EntryPage, MemorialSitePage
 from archive.signals import entries_imported
 
 VERSION_KEY = "memoria:map:version"
+# How long one process may take to build the body before another one builds it too.
+BUILD_SECONDS = 60
+WAIT_STEP_SECONDS = 0.1
+
+# language -> (version, built at (monotonic), etag, gzipped body): this process's copy.
+_held = {}
 
 
 def _version():
-    return cache.get_or_set(VERSION_KEY, 1, None)
+    # A token, not a counter: a shared cache cleared or culled must not bring back a version
+    # that a process still holds a body of.
+    return cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, None)
 
 
 def features(language):
@@ -44,21 +59,48 @@ def features(language):
         ]
 
 
-def geojson(language) -> bytes:
-    """The FeatureCollection for the language, from the cache where it is there."""
-    key = f"memoria:map:{_version()}:{language}"
-    body = cache.get(key)
-    if body is None:
-        body = json.dumps({"type": "FeatureCollection", "features": features(language)}).encode()
-        cache.set(key, body, settings.MEMORIA_MAP_CACHE_SECONDS)
-    return body
+def _build(language):
+    body = json.dumps({"type": "FeatureCollection", "features": features(language)}, separators=(",", ":"))
+    packed = gzip.compress(body.encode(), compresslevel=6, mtime=0)
+    return f'"{hashlib.sha256(packed).hexdigest()[:32]}"', packed
+
+
+def _wait_for(key):
+    deadline = time.monotonic() + BUILD_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP_SECONDS)
+        found = cache.get(key)
+        if found is not None:
+            return found
+    return None
+
+
+def gzipped(language):
+    """(ETag, gzipped FeatureCollection) for the language, built once for all processes."""
+    version = _version()
+    held = _held.get(language)
+    if held and held[0] == version and time.monotonic() - held[1] < settings.MEMORIA_MAP_CACHE_SECONDS:
+        return held[2], held[3]
+    key = f"memoria:map:{version}:{language}"
+    found = cache.get(key)
+    if found is None:
+        lock = f"{key}:building"
+        if cache.add(lock, 1, BUILD_SECONDS):
+            try:
+                found = _build(language)
+                cache.set(key, found, settings.MEMORIA_MAP_CACHE_SECONDS)
+            finally:
+                cache.delete(lock)
+        else:
+            # Not the previous body meanwhile: an entry taken down must leave the map at once.
+            found = _wait_for(key) or _build(language)
+    _held[language] = (version, time.monotonic(), *found)
+    return found
 
 
 def invalidate(**kwargs):
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    _held.clear()
 
 
 def connect():

@@ -1,8 +1,10 @@
+import gzip
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.gzip import gzip_page
+from django.utils.cache import patch_vary_headers
 from taggit.models import Tag
 from wagtail.models import Locale
 
@@ -34,11 +36,22 @@ def map_view(request):
     )
 
 
-@gzip_page
 def map_geojson(request):
     """Memorial sites with coordinates, in the requested language, as GeoJSON (archive.map_data)."""
     language = request.GET.get("language")
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
-    # Cached on the server, not in browsers or proxies: an entry taken down leaves the map at once.
-    return HttpResponse(map_data.geojson(language), content_type="application/json")
+    etag, packed = map_data.gzipped(language)
+    # Browsers keep it but ask each time (an entry taken down leaves the map at once); an
+    # unchanged map costs them a 304, not the megabytes again.
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(packed, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(packed), content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
