@@ -151,6 +151,11 @@ prepare_home() {
             cp "$PLUGIN_BUILD/stamp" "$home/.stamp"
         fi
     fi
+    # Made once here: nodes started side by side (the cluster's three) each create a missing
+    # keystore, and the second one fails on the first one's temporary file.
+    if [[ ! -f $home/config/elasticsearch.keystore ]]; then
+        ES_JAVA_HOME=$JAVA_HOME_17 "$home/bin/elasticsearch-keystore" create >&2
+    fi
     echo "$home"
 }
 

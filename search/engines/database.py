@@ -1,12 +1,14 @@
 """The embedded default's engine: Wagtail's own search backend (the database one by default)."""
 
 from django.core.paginator import Paginator
+from wagtail.models import Locale
 from wagtail.search.query import And, Or, PlainText
 
 from archive import transliteration
 from archive.listing import visible_entries
 from archive.models import EntryPage
 from search.cards import public_versions
+from search.engines.database_facets import count_facets
 from search.forms import form_data
 from search.highlight import highlight
 from search.query import name_keys_per_word
@@ -26,46 +28,50 @@ class DatabaseSearch:
         words = name_aware_query(text)
         sort = data.get("sort")
         by_date = ["date", "title"] if sort == "oldest" else ["-date", "title"]
+        columns = EntryPage.objects.filter(pk__in=entries.values("pk")).order_by(*by_date)
         if words is not None:
             # Filters are applied as a subquery so the search backend sees only an id filter.
-            results = (
-                EntryPage.objects.filter(pk__in=entries.values("pk"))
-                .specific()
-                .order_by(*by_date)
-                .search(words, operator="and", order_by_relevance=sort not in ("newest", "oldest"))
+            found = columns.only("pk", "translation_key", "locale_id").search(
+                words, operator="and", order_by_relevance=sort not in ("newest", "oldest")
             )
+            versions = [(entry.pk, entry.translation_key, entry.locale_id) for entry in found]
         else:
-            results = entries.specific().order_by(*by_date)
-        paginator = Paginator(results, page_size)
+            versions = list(columns.values_list("pk", "translation_key", "locale_id"))
+        # Every version that matched is read (ids only), so that an entry is one result across
+        # all the pages and the count is of entries, as Elasticsearch's collapse has it.
+        paginator = Paginator(one_version_each(versions, _locale_id(reader_language)), page_size)
         page = paginator.get_page(page_number)
-        # The pages give the snippet's text; the cards, as for the index's hits, all a result shows.
-        pages = {entry.pk: entry for entry in page.object_list}
-        versions, cards = public_versions(list(pages))
-        hits = [
-            SearchHit(
-                card,
-                highlight(_snippet_source(pages[card.pk]), text),
-                translations=[cards[other] for other in versions[card.pk][1]],
-            )
-            for card in _one_version_each([cards[pk] for pk in pages if pk in versions], reader_language)
-        ]
-        return SearchResults(text, hits, page, paginator.count, self.name)
+        matched = EntryPage.objects.filter(pk__in=page.object_list).specific().in_bulk()
+        versions_of, cards = public_versions(list(matched), reader_language)
+        hits = []
+        for pk in page.object_list:
+            if pk not in versions_of:
+                continue  # withdrawn since the ids were read
+            shown, others = versions_of[pk]
+            # The reader's language first: that version is the result, the one that matched is linked.
+            source = _snippet_source(matched[pk]) if shown == pk else cards[shown].summary
+            hits.append(SearchHit(cards[shown], highlight(source, text), translations=[cards[o] for o in others]))
+        return SearchResults(text, hits, page, paginator.count, self.name, facets=count_facets(versions))
 
 
-def _one_version_each(entries, reader_language):
-    """One card per entry on a page, the reader's language first: the other version is linked.
+def one_version_each(versions, reader_locale_id=None):
+    """The ids of one version per entry, in the order of each entry's best match.
 
-    The database backends cannot group; this groups within the page (the count stays that of versions).
+    versions: (page id, translation key, locale id) in the order found. Where the reader's
+    language's version matched too, it stands for the entry; else the best-matching one.
     """
     chosen = {}
-    for entry in entries:
-        current = chosen.get(entry.translation_key)
-        if current is None or (
-            entry.locale.language_code == reader_language and current.locale.language_code != reader_language
-        ):
-            chosen[entry.translation_key] = entry
-    kept = {entry.pk for entry in chosen.values()}
-    return [entry for entry in entries if entry.pk in kept]
+    for pk, key, locale_id in versions:
+        current = chosen.get(key)
+        if current is None or (locale_id == reader_locale_id and current[1] != reader_locale_id):
+            chosen[key] = (pk, locale_id)
+    return [pk for pk, _locale_id in chosen.values()]
+
+
+def _locale_id(language):
+    if not language:
+        return None
+    return Locale.objects.filter(language_code=language).values_list("pk", flat=True).first()
 
 
 def name_aware_query(text):

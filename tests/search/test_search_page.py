@@ -284,12 +284,6 @@ def test_active_filters_are_links_that_remove_one_filter_each(client, places):
         assert f'href="{escape(url)}"' in html
 
 
-def test_the_database_engine_shows_no_facets(client, places):
-    response = client.get("/de/search/", {"q": "Kahn"})
-    assert response.context["facet_groups"] == []
-    assert 'id="facets-heading"' not in response.content.decode()
-
-
 @pytest.fixture
 def indexed_places(places, search_index):
     """The places above in a real index of this test's own, one of them on the deportation theme."""
@@ -308,11 +302,22 @@ def facet_counts(response):
     return {name: {label: link.count for label, link in links.items()} for name, links in facet_links(response).items()}
 
 
+@pytest.fixture
+def database_places(places):
+    """The same places, searched by the embedded default's engine (no index)."""
+    theme = Theme.objects.get(slug="deportation", locale=places["heilbronn"].locale)
+    places["heilbronn"].themes.add(theme)
+    places["heilbronn"].save_revision().publish()
+    return places
+
+
+@pytest.mark.parametrize(("fixture", "engine"), [("indexed_places", "elasticsearch"), ("database_places", "database")])
 def test_facets_count_the_results_are_labelled_in_the_readers_language_and_keep_the_other_filters(
-    client, indexed_places
+    client, request, fixture, engine
 ):
+    request.getfixturevalue(fixture)
     response = client.get("/de/search/", {"q": "", "type": "memorial_site", "sort": "oldest", "page": "2"})
-    assert response.context["results"].backend == "elasticsearch"
+    assert response.context["results"].backend == engine
     assert [group.name for group in response.context["facet_groups"]] == [
         "type",
         "language",
@@ -365,7 +370,9 @@ def test_facets_count_the_results_are_labelled_in_the_readers_language_and_keep_
     assert facet_counts(narrowed)["language"] == {"Russisch": 2}
 
 
-def test_russian_readers_see_russian_facet_labels(client, indexed_places):
+@pytest.mark.parametrize("fixture", ["indexed_places", "database_places"])
+def test_russian_readers_see_russian_facet_labels(client, request, fixture):
+    request.getfixturevalue(fixture)
     facets = facet_counts(client.get("/ru/search/", {"q": ""}))
     assert facets["city"] == {"Хайльбронн": 1, "Калуга": 1}
     assert facets["theme"] == {"Депортация": 1}
@@ -448,3 +455,46 @@ def test_years_sort_and_media_are_labelled_fields(client, places):
     for field_id in ("id_date_from", "id_date_to", "id_has_media", "id_tag", "id_sort"):
         assert f'for="{field_id}"' in html
         assert f'id="{field_id}"' in html
+
+
+@pytest.fixture
+def translated_stones(archive_de, archive_ru):
+    """Five entries, each in German and Russian, every version matching "Quitte"."""
+    pairs = []
+    for number in range(5):
+        german = MemorialSitePageFactory(parent=archive_de, title=f"Stein Quitte {number}", text="Quitte.")
+        russian = MemorialSitePageFactory(
+            parent=archive_ru, title=f"Камень Quitte {number}", text="Quitte.", translation_key=german.translation_key
+        )
+        pairs.append((german, russian))
+    return pairs
+
+
+@pytest.mark.parametrize(("language", "shown"), [("de", 0), ("ru", 1)])
+def test_the_database_engine_shows_an_entry_once_across_all_pages_and_counts_entries(
+    client, translated_stones, language, shown
+):
+    seen = []
+    for number in (1, 2, 3):
+        results = search_entries("Quitte", SearchForm({}), page_number=number, page_size=2, reader_language=language)
+        assert results.backend == "database"
+        assert results.count == 5
+        seen += [hit.entry.pk for hit in results.hits]
+    # Each entry once, in the reader's language; the other version linked, not a result of its own.
+    assert sorted(seen) == sorted(pair[shown].pk for pair in translated_stones)
+    response = client.get(f"/{language}/search/", {"q": "Quitte"})
+    assert response.context["results"].count == len(response.context["results"].hits) == 5
+
+
+def test_the_api_on_the_database_engine_pages_through_entries_not_versions(client, translated_stones, settings):
+    settings.ELASTICSEARCH_URL = ""
+    ids = []
+    for number in (1, 2, 3, 4, 5):
+        data = client.get("/api/v1/search/", {"q": "Quitte", "page": number, "page_size": 1}).json()
+        assert data["count"] == 5
+        assert data["facets"]["type"] == [{"value": "memorial_site", "count": 5}]
+        assert data["facets"]["language"] == [{"value": "de", "count": 5}, {"value": "ru", "count": 5}]
+        ids += [result["id"] for result in data["results"]]
+    keys = {str(german.translation_key) for german, _russian in translated_stones}
+    assert len(ids) == 5
+    assert {str(type(translated_stones[0][0]).objects.get(pk=pk).translation_key) for pk in ids} == keys
