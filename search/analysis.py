@@ -16,21 +16,11 @@ a document about "Städtepartnerschaft" also carries the tokens "stadt", "partne
 split, so "Kriegsgräber" does not find every text that merely mentions "Krieg".
 """
 
-from functools import cache
-from pathlib import Path
-
 from elasticsearch.dsl import analyzer, char_filter, token_filter
 
-WORDLIST_DIR = Path(__file__).resolve().parent / "wordlists"
-GERMAN_COMPOUND_PARTS = WORDLIST_DIR / "german_compound_parts.txt"
-
-
-@cache
-def german_compound_parts() -> tuple[str, ...]:
-    """The decompounder's word list, read from the file shipped in search/wordlists/."""
-    lines = GERMAN_COMPOUND_PARTS.read_text(encoding="utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
+# The word list and the stem overrides are the archive's (archive/stemming.py), which the
+# database search reduces words with too.
+from archive.stemming import GERMAN_STEM_OVERRIDES, RUSSIAN_STEM_OVERRIDES, german_compound_parts
 
 # The word list goes into the index settings inline rather than as `word_list_path`: a path is
 # resolved against the Elasticsearch node's config directory, which a hosted cluster does not
@@ -43,14 +33,10 @@ german_decompounder = token_filter(
     min_subword_size=4,
 )
 
-# Words the light stemmer leaves apart that readers expect to find each other. Tokens here are
-# already lowercase and normalised (no umlauts).
 german_stem_overrides = token_filter(
     "german_stem_overrides",
     "stemmer_override",
-    rules=[
-        "deportation, deportationen, deportieren, deportiert, deportierte, deportierten, deportierter => deport",
-    ],
+    rules=GERMAN_STEM_OVERRIDES,
 )
 
 german_stemmer = token_filter("german_stemmer", "stemmer", language="light_german")
@@ -76,26 +62,10 @@ german_text_search = analyzer(
 # ё is written as е in most Russian print; fold it before anything else sees the word.
 russian_yo = char_filter("russian_yo", "mapping", mappings=["ё => е", "Ё => Е"])
 russian_stop = token_filter("russian_stop", "stop", stopwords="_russian_")
-# The Russian snowball stemmer gives some nouns of the archive two stems depending on the case
-# ("память" -> "памя", "памяти" -> "памят"); these map every form to one stem. Tokens are
-# lowercase and have е for ё.
 russian_stem_overrides = token_filter(
     "russian_stem_overrides",
     "stemmer_override",
-    rules=[
-        "память, памяти, памятью => памят",
-        "архив, архива, архиву, архивом, архиве, архивы, архивов, архивам, архивами, архивах => архив",
-        "могила, могилы, могиле, могилу, могилой, могил, могилам, могилами, могилах => могил",
-        "мать, матери, матерью, матерей, матерям, матерями, матерях => матер",
-        "дочь, дочери, дочерью, дочерей, дочерям, дочерьми, дочерях => дочер",
-        "время, времени, временем, времена, времен, временам, временами, временах => времен",
-        "имя, имени, именем, имена, имен, именам, именами, именах => имен",
-        "ребенок, ребенка, ребенку, ребенком, ребенке => ребенок",
-        "камень, камня, камню, камнем, камне, камни, камней, камням, камнями, камнях => камн",
-        "немец, немца, немцу, немцем, немце, немцы, немцев, немцам, немцами, немцах => немц",
-        "еврей, еврея, еврею, евреем, еврее, евреи, евреев, евреям, евреями, евреях => евре",
-        "отец, отца, отцу, отцом, отце, отцы, отцов, отцам, отцами, отцах => отц",
-    ],
+    rules=RUSSIAN_STEM_OVERRIDES,
 )
 russian_stemmer = token_filter("russian_stemmer", "stemmer", language="russian")
 

@@ -31,7 +31,7 @@ import snowballstemmer
 from django.db.models import Count, Max
 
 from archive.models import GlossaryTerm
-from search.analysis import german_stem_overrides, russian_stem_overrides
+from archive.stemming import GERMAN_STEM_OVERRIDES, RUSSIAN_STEM_OVERRIDES, parse_overrides
 
 WORD = re.compile(r"\w+")
 CYRILLIC = re.compile("[\u0400-\u04ff]")
@@ -59,19 +59,10 @@ GLOSSARY_STEM_OVERRIDES = [
 ]
 
 
-def _parse_overrides(rules: Iterable[str]) -> dict[str, str]:
-    overrides = {}
-    for rule in rules:
-        words, stem = rule.split("=>")
-        for word in words.split(","):
-            overrides[word.strip()] = stem.strip()
-    return overrides
-
-
 def _override_rules():
     return [
-        *german_stem_overrides.get_definition()["rules"],
-        *russian_stem_overrides.get_definition()["rules"],
+        *GERMAN_STEM_OVERRIDES,
+        *RUSSIAN_STEM_OVERRIDES,
         *GLOSSARY_STEM_OVERRIDES,
     ]
 
@@ -115,7 +106,7 @@ class Glossary:
     """A compiled glossary: pairs of (German term, Russian term), looked up by the stem of their first word."""
 
     def __init__(self, pairs: Iterable[tuple[str, str]]):
-        self.overrides = _parse_overrides(_override_rules())
+        self.overrides = parse_overrides(_override_rules())
         self.pairs = tuple(pairs)
         self.term_keys: dict[tuple[int, str], tuple[str, ...]] = {}
         self.by_first_key: dict[str, list[tuple[int, str]]] = defaultdict(list)

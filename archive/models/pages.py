@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -20,6 +21,7 @@ from wagtail.search import index
 
 from archive.blocks import EntryBodyBlock
 from archive.filters import EntryFilterForm
+from archive.stemming import text_stems
 from archive.text import paragraphs, stream_to_text
 from archive.transliteration import index_keys
 
@@ -227,6 +229,7 @@ class EntryPage(Page):
         index.RelatedFields("city", [index.SearchField("name_de"), index.SearchField("name_ru")]),
         index.RelatedFields("tags", [index.SearchField("name")]),
         index.SearchField("name_keys"),
+        index.SearchField("stem_keys"),
     ]
 
     objects = PageManager.from_queryset(EntryPageQuerySet)()
@@ -253,6 +256,16 @@ class EntryPage(Page):
     def name_keys(self) -> str:
         """The names as transliteration keys, so the database search finds Жуков for "Schukow" too."""
         return " ".join(index_keys(" ".join(name for name in self.searchable_names() if name)))
+
+    def searchable_text(self) -> list[str]:
+        """The entry's own words, as the database search stems them (stem_keys)."""
+        return [self.title, self.summary, self.body_text]
+
+    def stem_keys(self) -> str:
+        """The words' German and Russian stems, compound parts included (archive.stemming), so the
+        database search finds "Stolpersteine" for "Stolperstein" and "Städtepartnerschaft" for
+        "Partnerschaft", as the index does."""
+        return " ".join(text_stems(" ".join(part for part in self.searchable_text() if part)))
 
     @property
     def entry_type(self):
@@ -297,6 +310,9 @@ class InitiativePage(EntryPage):
     class Meta:
         verbose_name = _("commemorative initiative")
         verbose_name_plural = _("commemorative initiatives")
+
+    def searchable_text(self):
+        return [*super().searchable_text(), self.organisers]
 
     def clean(self):
         super().clean()
@@ -435,6 +451,9 @@ class TestimonyPage(EntryPage):
     def has_consent(self):
         return self.consent != self.Consent.NOT_RECORDED
 
+    def searchable_text(self):
+        return [*super().searchable_text(), strip_tags(self.transcript)]
+
     def searchable_names(self):
         # The witness's name and place only where the public page shows them.
         names = [self.title]
@@ -512,6 +531,9 @@ class MemorialSitePage(EntryPage):
 
     def searchable_names(self):
         return [self.title, self.address]
+
+    def searchable_text(self):
+        return [*super().searchable_text(), self.address, self.inscription]
 
     @property
     def inscription_stones(self):

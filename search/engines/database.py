@@ -7,6 +7,7 @@ from wagtail.search.query import And, Or, PlainText
 from archive import transliteration
 from archive.listing import visible_entries
 from archive.models import EntryPage
+from archive.stemming import word_stems
 from search.cards import public_versions
 from search.engines.database_facets import count_facets
 from search.forms import form_data
@@ -75,7 +76,8 @@ def _locale_id(language):
 
 
 def name_aware_query(text):
-    """Every word of the text, each also as the transliteration keys of a name (EntryPage.name_keys).
+    """Every word of the text, also as its stem (EntryPage.stem_keys) and as the transliteration
+    keys of a name (EntryPage.name_keys).
 
     The database backends have no phrase or operator syntax to offer, and an unbalanced quote
     is a syntax error to SQLite's full-text search: words only, combined as query objects.
@@ -83,12 +85,11 @@ def name_aware_query(text):
     words = [word.lower() for word in transliteration.words(text) if len(word) > 1]
     if not words:
         return None
-    return And(
-        [
-            Or([PlainText(word), *(PlainText(key) for key in keys if key != word)]) if keys else PlainText(word)
-            for word, keys in zip(words, name_keys_per_word(words), strict=True)
-        ]
-    )
+    clauses = []
+    for word, keys in zip(words, name_keys_per_word(words), strict=True):
+        forms = list(dict.fromkeys([word, *word_stems(word), *keys]))
+        clauses.append(Or([PlainText(form) for form in forms]) if len(forms) > 1 else PlainText(word))
+    return And(clauses)
 
 
 def _snippet_source(entry):

@@ -6,7 +6,7 @@ against indexed documents, which is what readers actually run (with the search a
 
 import pytest
 
-from search.analysis import GERMAN_COMPOUND_PARTS, german_compound_parts
+from archive.stemming import GERMAN_COMPOUND_PARTS, german_compound_parts
 from search.documents import create_index
 
 GERMAN_TEXTS = {
