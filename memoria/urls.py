@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.http import HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -13,6 +15,13 @@ from search.api import api as search_api
 
 handler500 = "memoria.errors.server_error"
 
+
+def favicon(request):
+    # Browsers ask for it at the root whatever the page links. Its static name is looked up
+    # here, not when the URLs load: before collectstatic there is no manifest to ask.
+    return HttpResponseRedirect(static("img/favicon.ico"))
+
+
 urlpatterns = [
     *guarded_admin_urls(wagtailadmin_urls.urlpatterns),
     path("admin/", include(wagtailadmin_urls)),
@@ -20,12 +29,13 @@ urlpatterns = [
     path("map/entries.geojson", archive_views.map_geojson, name="map_geojson"),
     path("api/v1/", search_api.urls),
     path("healthz/", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from django.conf.urls.static import static as serve_static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += serve_static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search_view, name="search"),

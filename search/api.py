@@ -41,8 +41,8 @@ api = NinjaAPI(
     version="1",
     description="Read-only access to the public part of the Memoria archive.",
     urls_namespace="api-v1",
-    # Ninja's docs page loads Swagger UI from a CDN; the schema alone is served.
-    docs_url=None,
+    # Swagger UI from Ninja's own static files ("ninja" is an installed app), not from a CDN.
+    docs_url="/docs",
 )
 
 

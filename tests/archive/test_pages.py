@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.contrib.staticfiles import finders
 from wagtail.models import Page
 
 from archive.factories import (
@@ -166,3 +167,12 @@ def test_error_pages(client, db):
     response = client.get("/de/gibt-es-nicht/")
     assert response.status_code == 404
     assert "Memoria" in response.content.decode()
+
+
+def test_the_favicon_is_served_at_the_root_and_linked_from_every_page(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/img/favicon.ico"
+    assert finders.find("img/favicon.ico") and finders.find("img/favicon.svg")
+    html = client.get("/de/").content.decode()
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html

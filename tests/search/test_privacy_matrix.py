@@ -268,12 +268,14 @@ NOT_A_SURFACE = {
     "map": "the map page is a frame; what it shows comes from the map data",
     "healthz": "counts and states, no content",
     "api-v1:openapi-json": "the API's schema",
-    "api-v1:api-root": "the API's root, no content (its documentation page is switched off)",
+    "api-v1:api-root": "the API's root, no content",
+    "api-v1:openapi-view": "the API's documentation page: it shows the schema, no content",
     "wagtaildocs_serve": "a document, behind its own collection's privacy (Wagtail's)",
     "wagtaildocs_authenticate_with_password": "the password form of a private document collection",
     "wagtailcore_authenticate_with_password": "the password form of a restricted page: it names no page",
     "wagtailcore_login": "the log-in form of a page behind a log-in: it names no page",
     "contribute_thanks": "a thank-you, no content",
+    "favicon": "the site's icon",
 }
 
 
