@@ -4,9 +4,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -248,6 +250,16 @@ class EntryPage(Page):
     @property
     def display_date(self):
         return format_historical_date(self.date, self.date_precision)
+
+    @property
+    def display_coordinates(self):
+        """ "49,14347° N, 9,22237° O": a decimal comma between two numbers is no separator then."""
+        if self.latitude is None or self.longitude is None:
+            return ""
+        north = pgettext("latitude", "N") if self.latitude >= 0 else pgettext("latitude", "S")
+        east = pgettext("longitude", "E") if self.longitude >= 0 else pgettext("longitude", "W")
+        latitude, longitude = number_format(abs(self.latitude), 5), number_format(abs(self.longitude), 5)
+        return f"{latitude}°\u00a0{north}, {longitude}°\u00a0{east}"
 
     def searchable_names(self) -> list[str]:
         """Where the entry names people and places: what a reader may type in the other script."""

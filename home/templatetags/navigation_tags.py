@@ -20,15 +20,23 @@ def language_switcher(context):
     options = []
     translations = None
     locales = {locale.language_code: locale for locale in Locale.objects.all()}
-    for code, name in settings.LANGUAGES:
+    # A list's filters go along (not its page number: the other language's list pages differently).
+    query = ""
+    if request is not None and request.GET:
+        kept = request.GET.copy()
+        kept.pop("page", None)
+        query = f"?{kept.urlencode()}" if kept else ""
+    for code, _name in settings.LANGUAGES:
+        # Each language named in itself: a reader looking for theirs knows its own name.
+        name = translation.get_language_info(code)["name_local"]
         option = {"code": code, "name": name, "current": code == current, "url": None, "missing": False}
         if isinstance(page, Page):
             if translations is None:
                 translations = {other.locale.language_code: other for other in visible_translations(page)}
             if code == page.locale.language_code:
-                option["url"] = page.url
+                option["url"] = page.url + query
             elif code in translations:
-                option["url"] = translations[code].url
+                option["url"] = translations[code].url + query
             else:
                 option["missing"] = True
                 home = _locale_home(locales.get(code))

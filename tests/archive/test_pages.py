@@ -111,6 +111,18 @@ def test_language_switcher_links_the_translation(client, archive_de, archive_ru)
     assert "language-switcher__missing" not in html
 
 
+def test_language_switcher_names_each_language_in_itself_and_keeps_a_lists_filters(client, archive_de, archive_ru):
+    html = client.get("/de/").content.decode()
+    assert '<span aria-current="true" lang="de">Deutsch</span>' in html
+    assert 'hreflang="ru">Русский</a>' in html
+    html = client.get("/ru/").content.decode()
+    assert '<span aria-current="true" lang="ru">Русский</span>' in html
+    assert 'hreflang="de">Deutsch</a>' in html
+    html = client.get(archive_de.url, {"city": "heilbronn", "page": "2"}).content.decode()
+    # The filters go along to the other language's list; the page number does not.
+    assert f'href="{archive_ru.url}?city=heilbronn" lang="ru"' in html
+
+
 def test_language_switcher_says_when_there_is_no_translation(client, archive_de, home_ru):
     german_only = InitiativePageFactory(parent=archive_de)
     html = client.get(german_only.url).content.decode()
@@ -176,3 +188,15 @@ def test_the_favicon_is_served_at_the_root_and_linked_from_every_page(client):
     assert finders.find("img/favicon.ico") and finders.find("img/favicon.svg")
     html = client.get("/de/").content.decode()
     assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("de", "49,14347°\u00a0N, 9,22237°\u00a0O"), ("ru", "49,14347°\u00a0с.\u00a0ш., 9,22237°\u00a0в.\u00a0д.")],
+)
+def test_coordinates_read_unambiguously_with_decimal_commas(client, archive_de, archive_ru, language, expected):
+    parent = archive_de if language == "de" else archive_ru
+    site = MemorialSitePageFactory(parent=parent, latitude=49.143473, longitude=9.2223735000003)
+    html = client.get(site.url).content.decode()
+    assert f">{expected}</a>" in html
+    assert "#49.14347,9.22237" in html  # the map's link keeps its dots
