@@ -9,7 +9,7 @@ PORT ?= 8000
 ES := search/elasticsearch/es.sh
 
 .DEFAULT_GOAL := help
-.PHONY: run test help setup setup-dev demo messages elasticsearch elasticsearch-stop stack stack-stop lint format bench
+.PHONY: run test help setup setup-dev demo messages elasticsearch elasticsearch-stop stack stack-reload stack-stop lint format bench
 
 run: setup ## Set up and serve the site on the embedded default (SQLite, database search, demo content)
 	$(MANAGE) migrate --noinput
@@ -64,6 +64,9 @@ elasticsearch-stop: ## Stop the local Elasticsearch node
 
 stack: setup ## Start the production stack here: PostgreSQL 15, a 3-node Elasticsearch cluster, gunicorn on :8080, the worker
 	@bash deploy/stack.sh start
+
+stack-reload: ## After an upgrade: the deploy steps, then the stack's gunicorn workers and worker replaced
+	@bash deploy/stack.sh reload
 
 stack-stop: ## Stop the production stack (the cluster's data goes with it; the database stays)
 	@bash deploy/stack.sh stop

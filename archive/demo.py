@@ -73,19 +73,24 @@ TESTIMONY_NOTE = {
     "ru": "Демонстрационное свидетельство, написанное для Memoria; не реальный человек.",
 }
 
-PROJECT = {"licence": "CC BY-SA 4.0", "attribution": "Memoria (demo content)", "source_url": ""}
+PROJECT = {"licence": "CC BY-SA 4.0", "attribution": "Memoria (Demo-Inhalt)", "source_url": ""}
+# The attribution is shown as written: each language's version says it in its own.
+PROJECT_ATTRIBUTION = {"de": "Memoria (Demo-Inhalt)", "ru": "Memoria (демонстрационные материалы)"}
 
 
 def translated(original, language, **texts):
     """The translation of a written row: the facts are the original's, the texts its own."""
     suffix = f"-{language}"
-    return {
+    row = {
         **original,
         "external_id": original["external_id"] + suffix,
         "language": language,
         "translation_of": original["external_id"],
         **texts,
     }
+    if row.get("attribution") in PROJECT_ATTRIBUTION.values():
+        row["attribution"] = PROJECT_ATTRIBUTION[language]
+    return row
 
 
 def written_rows():
@@ -193,6 +198,7 @@ def written_rows():
         "themes": ["eyewitnesses", "youth-exchange"],
         "tags": ["оккупация"],
         **PROJECT,
+        "attribution": PROJECT_ATTRIBUTION["ru"],
     }
     yield testimony
     yield translated(

@@ -178,11 +178,35 @@ cmd_stop() {
     # The index went with the cluster's data: the next start's worker rebuilds it from the database.
 }
 
+# After the code changed (an upgrade): the deploy steps (migrations, static files with their new
+# names, translations), then gunicorn's workers replaced one by one (SIGHUP: no request refused)
+# and the worker restarted. A template naming a static file that collectstatic has not seen
+# fails, so the running site must not pick up new code before this.
+cmd_reload() {
+    if ! alive "$STACK/gunicorn.pid" gunicorn; then
+        log "the stack is not running: make stack"
+        exit 1
+    fi
+    manage deploy
+    kill -HUP "$(cat "$STACK/gunicorn.pid")"
+    log "gunicorn reloads its workers"
+    stop_pid "$STACK/worker.pid" search_index "the worker"
+    (
+        set -a
+        . "$STACK/env"
+        set +a
+        nohup "$PYTHON" manage.py search_index work </dev/null >>"$STACK/worker.log" 2>&1 &
+        echo $! >"$STACK/worker.pid"
+    )
+    log "started the worker again"
+}
+
 case ${1:-} in
     start) cmd_start ;;
     stop) cmd_stop ;;
+    reload) cmd_reload ;;
     *)
-        echo "usage: $0 {start|stop}" >&2
+        echo "usage: $0 {start|stop|reload}" >&2
         exit 2
         ;;
 esac

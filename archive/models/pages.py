@@ -239,6 +239,8 @@ class EntryPage(Page):
     class Meta:
         verbose_name = _("archive entry")
         verbose_name_plural = _("archive entries")
+        # The lists' order (newest first): without it, a page of a list sorts every entry.
+        indexes = [models.Index(fields=["date"], name="archive_entry_date")]
 
     def clean(self):
         super().clean()

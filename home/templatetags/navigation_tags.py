@@ -32,25 +32,35 @@ def language_switcher(context):
         option = {"code": code, "name": name, "current": code == current, "url": None, "missing": False}
         if isinstance(page, Page):
             if translations is None:
-                translations = {other.locale.language_code: other for other in visible_translations(page)}
+                translations = {other.locale.language_code: other for other in _translations(request, page)}
             if code == page.locale.language_code:
-                option["url"] = page.url + query
+                option["url"] = page.get_url(request) + query
             elif code in translations:
-                option["url"] = translations[code].url + query
+                option["url"] = translations[code].get_url(request) + query
             else:
                 option["missing"] = True
                 home = _locale_home(locales.get(code))
-                option["url"] = home.url if home else f"/{code}/"
+                option["url"] = home.get_url(request) if home else f"/{code}/"
         elif request is not None:
             option["url"] = translate_url(request.get_full_path(), code)
         options.append(option)
     return {"options": options, "current": current}
 
 
+def _first_live(model, **filters):
+    """The first live page of a type with few pages (home pages, archives), by its own table.
+
+    Asked as a join ordered by path, the database walks the whole page tree's path index (every
+    entry) to find the few rows of the small table: its ids first, then those pages by id.
+    """
+    ids = list(model.objects.order_by().values_list("pk", flat=True))
+    return model.objects.live().filter(pk__in=ids, **filters).order_by("path").first()
+
+
 def _locale_home(locale):
     if locale is None:
         return None
-    return HomePage.objects.live().filter(locale=locale).first()
+    return _first_live(HomePage, locale=locale)
 
 
 @register.simple_tag(takes_context=True)
@@ -60,13 +70,24 @@ def locale_home(context):
 
 @register.simple_tag
 def locale_archive():
-    return ArchiveIndexPage.objects.live().filter(locale=Locale.get_active(), depth=3).first()
+    return _first_live(ArchiveIndexPage, locale=Locale.get_active(), depth=3)
 
 
-@register.simple_tag
-def public_translations(page):
-    """The page's other language versions that anyone may see: what hreflang links to."""
-    return visible_translations(page)
+def _translations(request, page):
+    # Asked twice for each page (hreflang and the language switcher): once per request.
+    if request is None:
+        return list(visible_translations(page))
+    memo = request.__dict__.setdefault("_memoria_translations", {})
+    if page.pk not in memo:
+        memo[page.pk] = list(visible_translations(page))
+    return memo[page.pk]
+
+
+@register.simple_tag(takes_context=True)
+def public_translations(context, page):
+    """The page's other language versions that anyone may see, as (language, full URL): what hreflang links to."""
+    request = context.get("request")
+    return [(other.locale.language_code, other.get_full_url(request)) for other in _translations(request, page)]
 
 
 @register.simple_tag

@@ -26,6 +26,13 @@ def test_load_demo_builds_a_bilingual_demo_and_can_run_again(client):
         assert client.get(home.url).status_code == 200
     assert client.get(kaluga.url).status_code == 200
 
+    # The project's own entries say who wrote them in their own language.
+    written = EntryPage.objects.filter(external_id__startswith="demo-")
+    assert {entry.locale.language_code: entry.attribution for entry in written} == {
+        "de": "Memoria (Demo-Inhalt)",
+        "ru": "Memoria (демонстрационные материалы)",
+    }
+
     call_command("load_demo", berlin_sample=5, verbosity=0)
     assert EntryPage.objects.count() == count
     assert CollectionPage.objects.count() == 4
