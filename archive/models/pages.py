@@ -584,6 +584,15 @@ class CommemoratedPerson(Orderable):
     def __str__(self):
         return self.name
 
+    @property
+    def deportation_shown(self):
+        """The deportation, unless the fate tells it already ("Deportiert 1941 ermordet in Riga")."""
+        fate = self.fate.casefold()
+        told = ("deport" in fate or "депорт" in fate) and all(
+            word in fate for word in self.deported.casefold().replace(",", " ").split()
+        )
+        return "" if told else self.deported
+
 
 class CollectionPage(Page):
     """An editor's curated, ordered selection of entries, ready to use in class."""

@@ -2,11 +2,12 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from archive.listing import visible_translations
 from archive.models import ArchiveIndexPage
 from home.models import HomePage, InformationPage
+from memoria import page_cache
 
 register = template.Library()
 
@@ -19,7 +20,6 @@ def language_switcher(context):
     current = translation.get_language()
     options = []
     translations = None
-    locales = {locale.language_code: locale for locale in Locale.objects.all()}
     # A list's filters go along (not its page number: the other language's list pages differently).
     query = ""
     if request is not None and request.GET:
@@ -39,7 +39,7 @@ def language_switcher(context):
                 option["url"] = translations[code].get_url(request) + query
             else:
                 option["missing"] = True
-                home = _locale_home(locales.get(code))
+                home = _navigation(code)["home"]
                 option["url"] = home.get_url(request) if home else f"/{code}/"
         elif request is not None:
             option["url"] = translate_url(request.get_full_path(), code)
@@ -57,20 +57,40 @@ def _first_live(model, **filters):
     return model.objects.live().filter(pk__in=ids, **filters).order_by("path").first()
 
 
-def _locale_home(locale):
-    if locale is None:
-        return None
-    return _first_live(HomePage, locale=locale)
+def _navigation(language):
+    """The reader's language's home page, archive and footer pages, as every page's frame links them.
+
+    Kept in this process for the page cache's generation (memoria.page_cache), which any change
+    of content renews: the frame costs a page no query of its own, and a page unpublished or
+    restricted leaves it with the next request.
+    """
+    key = (page_cache.generation(), language)
+    found = _held.get(key)
+    if found is None:
+        if len(_held) > 16:
+            _held.clear()
+        found = {
+            "home": _first_live(HomePage, locale__language_code=language),
+            "archive": _first_live(ArchiveIndexPage, locale__language_code=language, depth=3),
+            "footer": list(
+                InformationPage.objects.live().public().filter(locale__language_code=language, in_footer=True)
+            ),
+        }
+        _held[key] = found
+    return found
+
+
+_held = {}
 
 
 @register.simple_tag(takes_context=True)
 def locale_home(context):
-    return _locale_home(Locale.get_active())
+    return _navigation(translation.get_language())["home"]
 
 
 @register.simple_tag
 def locale_archive():
-    return _first_live(ArchiveIndexPage, locale=Locale.get_active(), depth=3)
+    return _navigation(translation.get_language())["archive"]
 
 
 def _translations(request, page):
@@ -93,4 +113,4 @@ def public_translations(context, page):
 @register.simple_tag
 def footer_pages():
     """The information pages (imprint, privacy notice) of the reader's language that the footer links."""
-    return InformationPage.objects.live().public().filter(locale=Locale.get_active(), in_footer=True)
+    return _navigation(translation.get_language())["footer"]

@@ -2,6 +2,9 @@ import datetime
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from wagtail.models import Page
 
 from archive.factories import (
@@ -19,7 +22,7 @@ from archive.models import (
     MemorialSitePage,
     TestimonyPage,
 )
-from home.models import HomePage
+from home.models import HomePage, InformationPage
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +203,39 @@ def test_coordinates_read_unambiguously_with_decimal_commas(client, archive_de, 
     html = client.get(site.url).content.decode()
     assert f">{expected}</a>" in html
     assert "#49.14347,9.22237" in html  # the map's link keeps its dots
+
+
+def test_a_persons_line_does_not_tell_the_deportation_twice(client, archive_de):
+    site = MemorialSitePageFactory(parent=archive_de)
+    CommemoratedPersonFactory(site=site, name="Adolf Kahn", deported="1941", fate="Deportiert 1941 ermordet in Riga")
+    CommemoratedPersonFactory(site=site, name="Rosa Kahn", deported="1942 nach Theresienstadt", fate="Ermordet")
+    html = client.get(site.url).content.decode()
+    with translation.override("de"):
+        deported = translation.gettext("Deported")
+    assert f"{deported}: 1941" not in html
+    assert "Deportiert 1941 ermordet in Riga" in html
+    assert f"{deported}: 1942 nach Theresienstadt" in html
+
+
+def test_the_frame_of_every_page_follows_a_change_at_once_and_costs_no_query_of_its_own(client, home_de, archive_de):
+    imprint = InformationPage(title="Impressum Zyx", slug="impressum-zyx", body="<p>Memoria</p>", locale=home_de.locale)
+    home_de.add_child(instance=imprint)
+    html = client.get("/de/").content.decode()
+    assert "Impressum Zyx" in html
+    assert f'href="{archive_de.url}"' in html
+
+    def frame_queries():
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/de/")
+        tables = ("home_informationpage", "archive_archiveindexpage")
+        return [query["sql"] for query in queries.captured_queries if any(table in query["sql"] for table in tables)]
+
+    # Kept for the page cache's generation: a second request asks nothing for the frame.
+    assert frame_queries() == []
+    # Taken down: gone from the frame with the next request, in this process and in any other.
+    imprint.unpublish()
+    archive_de.unpublish()
+    assert frame_queries() != []
+    html = client.get("/de/").content.decode()
+    assert "Impressum Zyx" not in html
+    assert f'href="{archive_de.url}"' not in html

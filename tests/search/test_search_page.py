@@ -117,9 +117,11 @@ def test_search_page_query_count_does_not_grow_with_the_results(
 
     with CaptureQueriesContext(connection) as few:
         client.get("/de/search/", {"q": "Quitte"})
+    few = len(few)  # now: the next request empties the connection's log
     for number in range(3, 15):
         MemorialSitePageFactory(parent=archive_de, title=f"Stein Quitte {number}", city=vocabulary["heilbronn"])
-    with django_assert_max_num_queries(len(few)):
+    client.get("/de/search/", {"q": "Quitte"})  # the pages' frame is built again after a change
+    with django_assert_max_num_queries(few):
         response = client.get("/de/search/", {"q": "Quitte"})
     assert response.context["results"].count == 15
 
