@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
+from django.utils.translation import gettext
 from wagtail.models import PageViewRestriction
 from wagtail.signals import post_page_move
 
@@ -42,21 +43,42 @@ def _version():
 
 
 def features(language):
+    """The sites in the language, and those not yet in it, in the language they are in (with a note).
+
+    A place is a place: a site written only in German is still one a Russian reader should find.
+    """
     with translation.override(language):
-        sites = (
+        located = (
             visible_entries()
-            .filter(locale__language_code=language, latitude__isnull=False, longitude__isnull=False)
+            .filter(latitude__isnull=False, longitude__isnull=False)
             .filter(pk__in=MemorialSitePage.objects.values("pk"))
-            .only("title", "url_path", "latitude", "longitude", "date", "date_precision")
         )
-        return [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [site.longitude, site.latitude]},
-                "properties": {"title": site.title, "url": site.url, "date": site.display_date},
-            }
-            for site in sites.iterator(chunk_size=2000)
-        ]
+        own = located.filter(locale__language_code=language)
+        untranslated = located.exclude(locale__language_code=language).exclude(
+            translation_key__in=visible_entries().filter(locale__language_code=language).values("translation_key")
+        )
+        columns = ("title", "url_path", "latitude", "longitude", "date", "date_precision", "locale")
+        found = []
+        for sites in (own, untranslated.select_related("locale")):
+            for site in sites.only(*columns).iterator(chunk_size=2000):
+                properties = {"title": site.title, "url": site.url, "date": site.display_date}
+                other = site.locale.language_code if sites is not own else None
+                if other:
+                    properties["language"] = other
+                    name = translation.get_language_info(other)["name_translated"]
+                    # Russian writes a language's name in running text in lower case, German does not.
+                    name = name.lower() if language == "ru" else name
+                    properties["note"] = gettext("No translation yet; the entry is in %(language)s.") % {
+                        "language": name
+                    }
+                found.append(
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [site.longitude, site.latitude]},
+                        "properties": properties,
+                    }
+                )
+        return found
 
 
 def _build(language):

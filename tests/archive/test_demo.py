@@ -52,3 +52,21 @@ def test_the_demo_has_an_imprint_and_a_privacy_notice_in_both_languages_linked_i
     notice = client.get("/de/datenschutz/").content.decode()
     assert "180 Tage nach der Bearbeitung" in notice
     assert "zashchita-dannykh" in notice  # the language switcher leads to the Russian notice
+
+
+def test_load_demo_full_asks_for_every_berlin_stone(monkeypatch):
+    from archive import demo
+
+    asked = {}
+    real = demo.iter_source
+
+    def recording(name, data_dir, problems, limit=None):
+        asked[name] = limit
+        # The test imports three of them: what --full changes is what it asks for.
+        return real(name, data_dir, problems, limit=3 if name == "berlin" else limit)
+
+    monkeypatch.setattr(demo, "iter_source", recording)
+    call_command("load_demo", full=True, verbosity=0)
+    assert asked["berlin"] is None
+    call_command("load_demo", verbosity=0)
+    assert asked["berlin"] == 200

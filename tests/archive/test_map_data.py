@@ -64,3 +64,23 @@ def test_a_cleared_cache_does_not_bring_back_an_old_body(site):
         assert _titles(gzip.decompress(map_data.gzipped("de")[1])) == [site.title]
         site.title = f"{site.title}+"
         type(site).objects.filter(pk=site.pk).update(title=site.title)  # an update sends no signal
+
+
+def test_a_site_not_yet_in_the_readers_language_is_on_its_map_in_its_own_with_a_note(client, archive_de, archive_ru):
+    map_data._held.clear()
+    german_only = MemorialSitePageFactory(parent=archive_de, title="Allee 39", latitude=49.1, longitude=9.2)
+    both = MemorialSitePageFactory(parent=archive_de, title="Achtungstraße 21", latitude=49.2, longitude=9.3)
+    MemorialSitePageFactory(
+        parent=archive_ru, title="Ахтунгштрассе 21", latitude=49.2, longitude=9.3, translation_key=both.translation_key
+    )
+    MemorialSitePageFactory(parent=archive_de, title="Entwurf", latitude=49.3, longitude=9.4, live=False)
+    russian = json.loads(client.get("/map/entries.geojson", {"language": "ru"}).content)["features"]
+    by_title = {feature["properties"]["title"]: feature["properties"] for feature in russian}
+    # Each place once: the Russian version where there is one, else the German one, marked.
+    assert set(by_title) == {"Ахтунгштрассе 21", "Allee 39"}
+    assert by_title["Allee 39"]["language"] == "de"
+    assert by_title["Allee 39"]["url"] == german_only.url
+    assert by_title["Allee 39"]["note"] == "Перевода пока нет; язык записи: немецкий."
+    assert "note" not in by_title["Ахтунгштрассе 21"]
+    german = json.loads(client.get("/map/entries.geojson", {"language": "de"}).content)["features"]
+    assert sorted(feature["properties"]["title"] for feature in german) == ["Achtungstraße 21", "Allee 39"]

@@ -30,6 +30,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--data-dir", help="Default: $MEMORIA_DATA_DIR, else shared/data beside the checkout.")
         parser.add_argument("--berlin-sample", type=int, default=200, help="How many Berlin stones (default 200).")
+        parser.add_argument(
+            "--full", action="store_true", help="All the Berlin stones (10,229), not a sample; see the README for its time."
+        )
 
     def handle(self, *args, **options):
         ensure_vocabulary()
@@ -37,7 +40,8 @@ class Command(BaseCommand):
 
         def open_rows():
             problems.clear()
-            return numbered(demo_rows(options["data_dir"], options["berlin_sample"], problems))
+            sample = None if options["full"] else options["berlin_sample"]
+            return numbered(demo_rows(options["data_dir"], sample, problems))
 
         with import_progress(self.stderr, options["verbosity"]) as progress:
             report = import_rows(open_rows, progress=progress)
