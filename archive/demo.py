@@ -15,23 +15,43 @@ from typing import NamedTuple
 from archive.sources import iter_source
 
 KALUGA_DE = (
-    "Im Juni 2021 trafen sich Vertreterinnen und Vertreter deutscher und russischer Partnerstädte "
-    "in Kaluga zur Deutsch-Russischen Städtepartnerkonferenz, wegen der Pandemie teils vor Ort, "
-    "teils online.\n\n"
-    "Eine Arbeitsgruppe widmete sich der Erinnerungskultur. Achtzig Jahre nach dem deutschen Überfall "
-    "auf die Sowjetunion am 22. Juni 1941 sprachen die Teilnehmenden darüber, wie Städte gemeinsam "
-    "an die Opfer erinnern können: durch die Pflege sowjetischer Kriegsgräber in Deutschland, "
-    "durch Jugendbegegnungen und durch Ausstellungen, die Zeitzeugnisse aus beiden Ländern zeigen.\n\n"
-    "Dieser Eintrag wurde für die Demo von Memoria geschrieben."
+    "Vom 28. bis 30. Juni 2021 kamen in Kaluga mehr als 350 Vertreterinnen und Vertreter deutscher und "
+    "russischer Städte, Gemeinden und Vereine zur XVI. Deutsch-Russischen Städtepartnerkonferenz zusammen, "
+    "unter dem Motto „Kommunale und regionale Verbindungen stärken – Horizonte erweitern“. Wegen der "
+    "Pandemie war die Konferenz hybrid: teils in Kaluga, teils online. Ausgerichtet wurde sie vom Gebiet und "
+    "der Stadt Kaluga mit dem Deutsch-Russischen Forum, dem Bundesverband Deutscher West-Ost-Gesellschaften, "
+    "der Stiftung West-Östliche Begegnungen und der Internationalen Assoziation der Partnerstädte.\n\n"
+    "In Arbeitsgruppen ging es um kommunale und regionale Zusammenarbeit, die Wirtschaft („Kaluga 650“), "
+    "Berufsorientierung und Austausch für Jugendliche, Inklusion und Teilhabe, die Gesundheit und die "
+    "Erinnerungskultur. Die Arbeitsgruppe zur Erinnerungskultur, „Deutsch-russische Partnerstädte und "
+    "Erinnerung für die Zukunft – der 22. Juni 1941/2021 als europäisches Datum“, sprach achtzig Jahre nach "
+    "dem deutschen Überfall auf die Sowjetunion darüber, wie Städte gemeinsam an die Opfer erinnern "
+    "können: durch die Pflege sowjetischer Kriegsgräber in Deutschland, durch Jugendbegegnungen und "
+    "durch Ausstellungen mit Zeitzeugnissen aus beiden Ländern.\n\n"
+    "Parallel tagte in Moskau und Kaluga das IV. Jugendforum der Städtepartnerschaften. Auf der Konferenz "
+    "wurde 2022 zum Jahr des Jugendaustauschs der deutsch-russischen Städtepartnerschaften erklärt, und als "
+    "Gastgeberin der XVII. Konferenz 2023 wurde Essen angekündigt.\n\n"
+    "Dieser Eintrag wurde für die Demo von Memoria geschrieben, nach den Berichten der Veranstalter."
 )
 KALUGA_RU = (
-    "В июне 2021 года представители городов-партнёров Германии и России собрались в Калуге на "
-    "Российско-германскую конференцию городов-партнёров: из-за пандемии частично очно, частично онлайн.\n\n"
-    "Одна из рабочих групп была посвящена культуре памяти. Через восемьдесят лет после нападения "
-    "Германии на Советский Союз 22 июня 1941 года участники обсуждали, как города могут вместе "
-    "хранить память о жертвах: ухаживая за советскими воинскими захоронениями в Германии, "
+    "28–30 июня 2021 года в Калуге более 350 представителей городов, муниципалитетов и общественных "
+    "организаций России и Германии собрались на XVI Российско-германскую конференцию городов-партнёров "
+    "под девизом «Укреплять муниципальные и региональные связи – расширять горизонты». Из-за пандемии "
+    "конференция прошла в гибридном формате: частично в Калуге, частично онлайн. Её организовали "
+    "Калужская область и город Калуга вместе с Германо-Российским форумом, Федеральным союзом "
+    "германских обществ «Запад – Восток», фондом «Западно-восточные встречи» и Международной "
+    "ассоциацией «Породнённые города».\n\n"
+    "Рабочие группы обсуждали муниципальное и региональное сотрудничество, экономику («Калуга 650»), "
+    "профориентацию и обмены для молодёжи, инклюзию и участие, здравоохранение и культуру памяти. Рабочая "
+    "группа по культуре памяти, «Российско-германские города-партнёры и память ради будущего – 22 июня "
+    "1941/2021 как европейская дата», через восемьдесят лет после нападения Германии на Советский Союз "
+    "говорила о том, как города "
+    "могут вместе хранить память о жертвах: ухаживая за советскими воинскими захоронениями в Германии, "
     "организуя молодёжные встречи и выставки со свидетельствами из обеих стран.\n\n"
-    "Эта запись написана для демонстрационной версии Memoria."
+    "Одновременно в Москве и Калуге прошёл IV Молодёжный форум городов-партнёров. На конференции 2022 год "
+    "был объявлен Годом молодёжных обменов российско-германских городов-партнёров, а местом XVII "
+    "конференции в 2023 году назван Эссен.\n\n"
+    "Эта запись написана для демонстрационной версии Memoria по отчётам организаторов."
 )
 JUNE_22_DE = (
     "Jedes Jahr am 22. Juni, dem Tag des deutschen Überfalls auf die Sowjetunion 1941, legen "
@@ -99,16 +119,21 @@ def written_rows():
         "external_id": "demo-kaluga-2021",
         "type": "initiative",
         "language": "de",
-        "title": "Städtepartnerkonferenz 2021 in Kaluga: Arbeitsgruppe Erinnerungskultur",
+        "title": "XVI. Deutsch-Russische Städtepartnerkonferenz 2021 in Kaluga",
         "summary": (
-            "Deutsche und russische Partnerstädte beraten in Kaluga über gemeinsames Gedenken an den 22. Juni 1941."
+            "Die XVI. Städtepartnerkonferenz in Kaluga, 28. bis 30. Juni 2021, mit ihrer Arbeitsgruppe zum "
+            "22. Juni 1941 als europäischem Datum; angekündigt: das Jugendaustauschjahr 2022 und Essen 2023."
         ),
         "body": KALUGA_DE,
-        "date": "2021-06",
-        "date_precision": "month",
+        "date": "2021-06-28",
+        "date_precision": "day",
+        "date_end": "2021-06-30",
         "city": "kaluga",
         "partner_cities": ["kaluga", "suhl", "essen", "nischni-nowgorod"],
-        "organisers": "Deutsch-Russisches Forum\nStadt Kaluga",
+        "organisers": (
+            "Gebiet und Stadt Kaluga\nDeutsch-Russisches Forum\nBundesverband Deutscher West-Ost-Gesellschaften\n"
+            "Stiftung West-Östliche Begegnungen\nInternationale Assoziation der Partnerstädte"
+        ),
         "themes": ["city-partnership", "22-june", "youth-exchange"],
         "tags": ["Konferenz", "Kaluga 2021"],
         "latitude": 54.5293,
@@ -119,10 +144,17 @@ def written_rows():
     yield translated(
         kaluga,
         "ru",
-        title="Конференция городов-партнёров 2021 в Калуге: рабочая группа по культуре памяти",
-        summary="Города-партнёры Германии и России обсуждают в Калуге общую память о 22 июня 1941 года.",
+        title="XVI Российско-германская конференция городов-партнёров 2021 в Калуге",
+        summary=(
+            "XVI конференция городов-партнёров в Калуге, 28–30 июня 2021 года, и её рабочая группа о 22 июня "
+            "1941 года как европейской дате; объявлены Год молодёжных обменов 2022 и Эссен 2023."
+        ),
         body=KALUGA_RU,
-        organisers="Германо-Российский форум\nГород Калуга",
+        organisers=(
+            "Калужская область и город Калуга\nГермано-Российский форум\n"
+            "Федеральный союз германских обществ «Запад – Восток»\nФонд «Западно-восточные встречи»\n"
+            "Международная ассоциация «Породнённые города»"
+        ),
         tags=["конференция", "Калуга 2021"],
     )
     wreath = {

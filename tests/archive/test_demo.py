@@ -17,7 +17,7 @@ def test_load_demo_builds_a_bilingual_demo_and_can_run_again(client):
     assert MemorialSitePage.objects.filter(external_id__startswith="berlin-").count() == 5
     kaluga = InitiativePage.objects.get(external_id="demo-kaluga-2021")
     assert kaluga.get_translation(Locale.objects.get(language_code="ru")).title.startswith(
-        "Конференция городов-партнёров 2021 в Калуге"
+        "XVI Российско-германская конференция городов-партнёров 2021 в Калуге"
     )
     assert TestimonyPage.objects.filter(consent="public").count() == 2
     assert CollectionPage.objects.count() == 4

@@ -500,3 +500,11 @@ def test_the_api_on_the_database_engine_pages_through_entries_not_versions(clien
     keys = {str(german.translation_key) for german, _russian in translated_stones}
     assert len(ids) == 5
     assert {str(type(translated_stones[0][0]).objects.get(pk=pk).translation_key) for pk in ids} == keys
+
+
+def test_no_hits_no_map_and_no_search_in_this_map_area(client, places):
+    found = client.get("/de/search/", {"q": "Kahn"}).content.decode()
+    assert "data-search-map" in found
+    nothing = client.get("/de/search/", {"q": "Zyxwvu"}).content.decode()
+    assert "data-search-map" not in nothing
+    assert "data-search-area" not in nothing

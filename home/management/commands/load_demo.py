@@ -31,7 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--data-dir", help="Default: $MEMORIA_DATA_DIR, else shared/data beside the checkout.")
         parser.add_argument("--berlin-sample", type=int, default=200, help="How many Berlin stones (default 200).")
         parser.add_argument(
-            "--full", action="store_true", help="All the Berlin stones (10,229), not a sample; see the README for its time."
+            "--full",
+            action="store_true",
+            help="All the Berlin stones (10,229), not a sample; see the README for its time.",
         )
 
     def handle(self, *args, **options):
