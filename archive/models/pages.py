@@ -139,6 +139,29 @@ class EntryPageQuerySet(PageQuerySet):
         return entries
 
 
+class EntryPageForm(WagtailAdminPageForm):
+    """The entry editor: the themes of the page's own language only, coordinates as one would write them."""
+
+    # About 10 cm: more digits than that are float noise ("9.222373500000003"), not precision.
+    COORDINATE_DECIMALS = 6
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        locale = self.instance.locale if self.instance.locale_id else getattr(self.parent_page, "locale", None)
+        if "themes" in self.fields and locale is not None:
+            self.fields["themes"].queryset = Theme.objects.filter(locale=locale)
+        for name in ("latitude", "longitude"):
+            if name in self.fields and self.initial.get(name) is not None:
+                self.initial[name] = round(self.initial[name], self.COORDINATE_DECIMALS)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name in ("latitude", "longitude"):
+            if cleaned_data.get(name) is not None:
+                cleaned_data[name] = round(cleaned_data[name], self.COORDINATE_DECIMALS)
+        return cleaned_data
+
+
 class EntryPage(Page):
     """What every archive entry has: date, place, themes, tags, source and licence.
 
@@ -235,6 +258,7 @@ class EntryPage(Page):
     ]
 
     objects = PageManager.from_queryset(EntryPageQuerySet)()
+    base_form_class = EntryPageForm
 
     class Meta:
         verbose_name = _("archive entry")
@@ -350,7 +374,7 @@ class ConsentRequired(PublishPagePermissionError):
     """Publishing a testimony without recorded consent: refused like any publish the user may not do."""
 
 
-class TestimonyPageForm(WagtailAdminPageForm):
+class TestimonyPageForm(EntryPageForm):
     """The admin form checks the consent rules where the editor sees them, next to the fields."""
 
     # The buttons of Wagtail's page editor that lead to publication (directly, or by review).
