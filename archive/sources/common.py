@@ -121,6 +121,7 @@ def memorial_site_row(
         "type": "memorial_site",
         "language": "de",
         "title": title,
+        "summary": people_summary(people),
         "body": body,
         "date": date,
         "date_precision": date_precision,
@@ -138,6 +139,30 @@ def memorial_site_row(
         "inscription": inscription,
         "people": people,
     }
+
+
+# Past this, a card's summary names the first people and says how many more the stones name.
+SUMMARY_PEOPLE = 3
+
+
+def people_summary(people: list[dict]) -> str:
+    """What a list's card says of a site: the people, their year of birth and fate, from the data alone.
+
+    "Adolf Kahn, Jg. 1881: Deportiert 1941 ermordet in Riga." The fate as the source gives it, else
+    the deportation; nothing is added that the data does not say.
+    """
+    lines = []
+    for entry in people[:SUMMARY_PEOPLE]:
+        text = entry["name"]
+        if entry.get("birth_year"):
+            text += f", Jg. {entry['birth_year']}"
+        fate = entry.get("fate") or (f"deportiert {entry['deported']}" if entry.get("deported") else "")
+        if fate:
+            text += f": {fate.rstrip('.')}"
+        lines.append(f"{text}.")
+    if len(people) > SUMMARY_PEOPLE:
+        lines.append(f"Und {len(people) - SUMMARY_PEOPLE} weitere.")
+    return " ".join(lines)
 
 
 def person(

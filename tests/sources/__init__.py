@@ -7,6 +7,7 @@ ROW_TYPES = {
     "type": str,
     "language": str,
     "title": str,
+    "summary": str,
     "body": str,
     "date": str,
     "date_precision": str,

@@ -147,6 +147,7 @@ def test_hedwig_abraham_exact_row(converted):
         "type": "memorial_site",
         "language": "de",
         "title": "Stolperstein für Hedwig Abraham",
+        "summary": "Hedwig Abraham, Jg. 1861: Ermordet.",
         "body": (
             "Hedwig Abraham, geboren 10. Januar 1861 in Berlin. "
             "Deportiert am 10. September 1942 nach Theresienstadt. Ermordet.\n\n"
@@ -397,3 +398,17 @@ def test_double_escaped_html_is_unescaped(tmp_path):
         tmp_path, biography_overrides={"deportation": "am 03. Oktober 1942 nach &amp;quot;Osten&amp;quot;"}
     )
     assert row["people"][0]["deported"] == 'am 03. Oktober 1942 nach "Osten"'
+
+
+def test_a_stones_card_says_who_it_is_for_from_the_data_alone():
+    from archive.sources.common import people_summary, person
+
+    assert people_summary([person("Adolf Kahn", 1881, fate="Deportiert 1941 ermordet in Riga")]) == (
+        "Adolf Kahn, Jg. 1881: Deportiert 1941 ermordet in Riga."
+    )
+    assert people_summary([person("Rosa Kahn", deported="1942 nach Theresienstadt")]) == (
+        "Rosa Kahn: deportiert 1942 nach Theresienstadt."
+    )
+    family = [person(f"Kahn {number}") for number in range(5)]
+    assert people_summary(family) == "Kahn 0. Kahn 1. Kahn 2. Und 2 weitere."
+    assert people_summary([]) == ""

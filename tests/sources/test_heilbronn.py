@@ -86,6 +86,10 @@ def test_achtungstr_21_exact_row(converted):
         "type": "memorial_site",
         "language": "de",
         "title": "Stolpersteine Achtungstraße 21",
+        "summary": (
+            "Adolf Kahn, Jg. 1881: Deportiert 1941 Riga ermordet. Nannchen Kahn, Jg. 1884: Deportiert 1941 Riga "
+            "ermordet. Max Kahn, Jg. 1912: Flucht 1933 Palästina. Und 2 weitere."
+        ),
         "body": (
             "Adolf Kahn, Jahrgang 1881. Deportiert 1941 Riga ermordet.\n\n"
             "Nannchen Kahn, Jahrgang 1884. Deportiert 1941 Riga ermordet.\n\n"
