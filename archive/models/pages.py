@@ -584,6 +584,9 @@ class MemorialSitePage(EntryPage):
         return context
 
 
+LINKING_WORDS = {"nach", "in", "ins", "im", "am", "an", "aus", "von", "über", "uber", "в", "во", "из", "на", "через"}
+
+
 class CommemoratedPerson(Orderable):
     site = ParentalKey(MemorialSitePage, on_delete=models.CASCADE, related_name="people")
     name = models.CharField(_("name"), max_length=200)
@@ -612,9 +615,9 @@ class CommemoratedPerson(Orderable):
     def deportation_shown(self):
         """The deportation, unless the fate tells it already ("Deportiert 1941 ermordet in Riga")."""
         fate = self.fate.casefold()
-        told = ("deport" in fate or "депорт" in fate) and all(
-            word in fate for word in self.deported.casefold().replace(",", " ").split()
-        )
+        # The deportation's date and place, not its little words ("1941 nach Riga": 1941, Riga).
+        facts = [word for word in self.deported.casefold().replace(",", " ").split() if word not in LINKING_WORDS]
+        told = ("deport" in fate or "депорт" in fate) and all(word in fate for word in facts)
         return "" if told else self.deported
 
 

@@ -208,11 +208,14 @@ def test_coordinates_read_unambiguously_with_decimal_commas(client, archive_de, 
 def test_a_persons_line_does_not_tell_the_deportation_twice(client, archive_de):
     site = MemorialSitePageFactory(parent=archive_de)
     CommemoratedPersonFactory(site=site, name="Adolf Kahn", deported="1941", fate="Deportiert 1941 ermordet in Riga")
+    CommemoratedPersonFactory(
+        site=site, name="Max Kahn", deported="1941 nach Riga", fate="Deportiert 1941 Riga ermordet"
+    )
     CommemoratedPersonFactory(site=site, name="Rosa Kahn", deported="1942 nach Theresienstadt", fate="Ermordet")
     html = client.get(site.url).content.decode()
     with translation.override("de"):
         deported = translation.gettext("Deported")
-    assert f"{deported}: 1941" not in html
+    assert f"{deported}: 1941" not in html  # neither "1941" nor "1941 nach Riga"
     assert "Deportiert 1941 ermordet in Riga" in html
     assert f"{deported}: 1942 nach Theresienstadt" in html
 
