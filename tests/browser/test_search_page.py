@@ -235,7 +235,7 @@ def test_suggestions_map_and_filters_with_keyboard_and_screen_reader_in_mind(new
     page.wait_for_url(lambda url: "bbox" not in url)
 
     # Tag and media filters, the years, the sort order: labelled fields of the form.
-    page.get_by_label("Schlagwort").fill("Familie Kahn")
+    page.get_by_role("textbox", name="Schlagwort").fill("Familie Kahn")
     page.locator("#id_has_media").check()
     assert page.locator("label[for=id_has_media]").count() == 1
     page.get_by_label("Ab Jahr").fill("1940")
