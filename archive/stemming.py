@@ -21,7 +21,7 @@ not Elasticsearch's light German one: the stems differ, but each engine compares
 
 import re
 import threading
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import snowballstemmer
@@ -148,12 +148,19 @@ def _stem(word: str, russian: bool) -> str:
 
 def word_stems(word: str, decompound: bool = False) -> list[str]:
     """The stems of one word: its own, and with decompound those of its compound parts."""
-    word = word.lower().replace("ё", "е")
+    return list(_word_stems(word.lower(), decompound))
+
+
+# An archive's words repeat from entry to entry (every stone's "deportiert", "ermordet"): each is
+# reduced once per process.
+@lru_cache(maxsize=65536)
+def _word_stems(word: str, decompound: bool) -> tuple[str, ...]:
+    word = word.replace("ё", "е")
     if CYRILLIC.search(word):
-        return [_stem(word, russian=True)]
+        return (_stem(word, russian=True),)
     word = german_normalization(word)
     words = [word, *compound_parts(word)] if decompound else [word]
-    return list(dict.fromkeys(_stem(each, russian=False) for each in words))
+    return tuple(dict.fromkeys(_stem(each, russian=False) for each in words))
 
 
 def text_stems(text: str) -> list[str]:
@@ -161,5 +168,5 @@ def text_stems(text: str) -> list[str]:
     stems = {}
     for word in dict.fromkeys(WORD.findall(text.lower())):
         if len(word) > 1 and not word.isdigit():
-            stems.update(dict.fromkeys(word_stems(word, decompound=True)))
+            stems.update(dict.fromkeys(_word_stems(word, True)))
     return list(stems)

@@ -1,4 +1,4 @@
-"""The bilingual relevance set against the Elasticsearch engine: MRR@10 and recall@20 per direction.
+"""The bilingual relevance set against both engines: MRR@10 and recall@20 per direction.
 
     .venv/bin/python bench/relevance.py [--fresh] [--sweep] [--queries bench/relevance/queries.jsonl]
 
@@ -13,6 +13,11 @@ retrieval text (BM25 over the text, name transliteration and typo clauses), vect
 the entry vectors only) and hybrid (both in one request), each with and without the glossary.
 --sweep also tries the hybrid's weights (vector boost, similarity floor), which is where the
 settings' values come from.
+
+The embedded default's engine (search.engines.database.DatabaseSearch, Wagtail's database
+backend over the same SQLite file) runs beside them, on the same queries and directions: as the
+site runs it (each word with its stem, archive/stemming.py) and, as the named baseline, with each
+word as typed only.
 
 The database: the demo content (load_demo) in a SQLite file cached under .cache/bench/ with its
 vectors computed (search.embeddings.compute_missing); --fresh builds it again. Elasticsearch:
@@ -31,7 +36,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CACHE = ROOT / ".cache" / "bench" / "relevance-demo-v2.sqlite3"
+# v3: the database search index carries the entries' stems (EntryPage.stem_keys).
+CACHE = ROOT / ".cache" / "bench" / "relevance-demo-v3.sqlite3"
 QUERIES = ROOT / "bench" / "relevance" / "queries.jsonl"
 DIRECTIONS = ("de->de", "ru->ru", "de->ru", "ru->de")
 RETRIEVALS = ("text", "vector", "hybrid")
@@ -69,6 +75,7 @@ def main():
 
     from search import indexing
     from search.embeddings import compute_missing, get_embedding_model
+    from search.engines.elasticsearch import ElasticsearchSearch
 
     if not CACHE.exists():
         started = time.perf_counter()
@@ -97,10 +104,20 @@ def main():
                 for boost in (1.0, 3.0, 10.0, 30.0)
                 for floor in (0.75, 0.8, 0.85)
             ]
+        from search.engines.database import DatabaseSearch
+
         rows = []
+        for label, engine in (
+            ("database (embedded default)", DatabaseSearch()),
+            ("database, words as typed (baseline)", DatabaseSearch(stems=False)),
+        ):
+            scores, _misses, latencies = evaluate(queries, engine=engine)
+            rows.append((label, scores, statistics.median(latencies)))
         for retrieval, glossary, overrides in configurations:
             with override_settings(**overrides):
-                scores, misses, latencies = evaluate(queries, retrieval, glossary)
+                scores, misses, latencies = evaluate(
+                    queries, ElasticsearchSearch(retrieval=retrieval, glossary=glossary)
+                )
             label = f"{retrieval}{' + glossary' if glossary else ''}"
             if overrides:
                 label += " " + ", ".join(
@@ -137,11 +154,8 @@ def count_by_direction(queries):
     return ", ".join(f"{direction} {counts[direction]}" for direction in DIRECTIONS)
 
 
-def evaluate(queries, retrieval, glossary):
+def evaluate(queries, engine):
     """Per direction: mean reciprocal rank of the first relevant entry in the top 10, mean recall in the top 20."""
-    from search.engines.elasticsearch import ElasticsearchSearch
-
-    engine = ElasticsearchSearch(retrieval=retrieval, glossary=glossary)
     reciprocal = {direction: [] for direction in DIRECTIONS}
     recall = {direction: [] for direction in DIRECTIONS}
     misses, latencies = [], []

@@ -21,12 +21,16 @@ class DatabaseSearch:
 
     name = "database"
 
+    def __init__(self, stems=True):
+        # stems=False: each word as typed only, as before the stems (bench/relevance.py's baseline).
+        self.stems = stems
+
     def search(self, text, form, language=None, page_number=1, page_size=20, reader_language=None):
         data = form_data(form)
         entries = visible_entries().filtered(data)
         if language:
             entries = entries.filter(locale__language_code=language)
-        words = name_aware_query(text)
+        words = name_aware_query(text, stems=self.stems)
         sort = data.get("sort")
         by_date = ["date", "title"] if sort == "oldest" else ["-date", "title"]
         columns = EntryPage.objects.filter(pk__in=entries.values("pk")).order_by(*by_date)
@@ -75,7 +79,7 @@ def _locale_id(language):
     return Locale.objects.filter(language_code=language).values_list("pk", flat=True).first()
 
 
-def name_aware_query(text):
+def name_aware_query(text, stems=True):
     """Every word of the text, also as its stem (EntryPage.stem_keys) and as the transliteration
     keys of a name (EntryPage.name_keys).
 
@@ -87,7 +91,7 @@ def name_aware_query(text):
         return None
     clauses = []
     for word, keys in zip(words, name_keys_per_word(words), strict=True):
-        forms = list(dict.fromkeys([word, *word_stems(word), *keys]))
+        forms = list(dict.fromkeys([word, *(word_stems(word) if stems else []), *keys]))
         clauses.append(Or([PlainText(form) for form in forms]) if len(forms) > 1 else PlainText(word))
     return And(clauses)
 

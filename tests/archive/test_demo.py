@@ -2,6 +2,8 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Locale
 
+from archive.demo import written_rows
+from archive.importing import import_rows, numbered
 from archive.models import CollectionPage, EntryPage, InitiativePage, MemorialSitePage, TestimonyPage
 from home.models import HomePage, InformationPage
 
@@ -55,18 +57,29 @@ def test_the_demo_has_an_imprint_and_a_privacy_notice_in_both_languages_linked_i
 
 
 def test_load_demo_full_asks_for_every_berlin_stone(monkeypatch):
-    from archive import demo
+    from home.management.commands import load_demo
 
-    asked = {}
-    real = demo.iter_source
-
-    def recording(name, data_dir, problems, limit=None):
-        asked[name] = limit
-        # The test imports three of them: what --full changes is what it asks for.
-        return real(name, data_dir, problems, limit=3 if name == "berlin" else limit)
-
-    monkeypatch.setattr(demo, "iter_source", recording)
+    asked = []
+    # What --full changes is what it asks the demo for; the rows themselves are load_demo's test above.
+    monkeypatch.setattr(load_demo, "demo_rows", lambda data_dir, sample, problems: asked.append(sample) or iter(()))
+    monkeypatch.setattr(load_demo.Command, "build_collections", lambda self: None)
+    monkeypatch.setattr(load_demo.Command, "build_information_pages", lambda self: None)
     call_command("load_demo", full=True, verbosity=0)
-    assert asked["berlin"] is None
     call_command("load_demo", verbosity=0)
-    assert asked["berlin"] == 200
+    call_command("load_demo", berlin_sample=7, verbosity=0)
+    # Each run reads the rows twice: checked first, then written.
+    assert asked == [None, None, 200, 200, 7, 7]
+
+
+def test_the_demo_names_the_conference_as_its_report_does_and_xvi_finds_it(client, settings, vocabulary):
+    settings.ELASTICSEARCH_URL = ""
+    report = import_rows(lambda: numbered(written_rows()))
+    assert not report.problems
+    kaluga = InitiativePage.objects.get(external_id="demo-kaluga-2021")
+    assert kaluga.title == "XVI. Deutsch-Russische Städtepartnerkonferenz 2021 in Kaluga"
+    assert (kaluga.date.isoformat(), kaluga.date_end.isoformat()) == ("2021-06-28", "2021-06-30")
+    for words in ("Jugendaustauschs", "2022", "Essen", "2023", "als europäisches Datum"):
+        assert words in kaluga.body_text
+    for prefix in ("/de", "/ru"):
+        titles = [hit.entry.title for hit in client.get(f"{prefix}/search/", {"q": "XVI"}).context["results"].hits]
+        assert titles and titles[0].startswith("XVI")
