@@ -129,7 +129,10 @@ SURFACES = {
     "search page": lambda c, w, site: _get(c, "/de/search/", q=w.lower()) + _get(c, "/ru/search/", q=w.lower()),
     "search API": lambda c, w, site: _get(c, "/api/v1/search/", q=w.lower()),
     "suggestions": lambda c, w, site: _get(c, "/api/v1/suggest/", q=w.lower()),
-    "map data": lambda c, w, site: _get(c, "/map/entries.geojson", language="de"),
+    # Both languages: the Russian map also shows the sites not yet in Russian, in German.
+    "map data": lambda c, w, site: (
+        _get(c, "/map/entries.geojson", language="de") + _get(c, "/map/entries.geojson", language="ru")
+    ),
     "home page": lambda c, w, site: _pages(c, "/de/", "/ru/"),
     "archive list": lambda c, w, site: _pages(c, site["archive"].url),
     "city section": lambda c, w, site: _pages(c, site["section"].url),
